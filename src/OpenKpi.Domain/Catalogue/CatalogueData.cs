@@ -1,0 +1,32 @@
+using OpenKpi.Domain.Entities;
+
+namespace OpenKpi.Domain.Catalogue;
+
+/// <summary>What the importer writes and the store reads: every record, with no navigation links.</summary>
+public sealed record CatalogueData
+{
+    public required DatasetInfo Dataset { get; init; }
+    public IReadOnlyList<Province> Provinces { get; init; } = [];
+    public IReadOnlyList<Document> Documents { get; init; } = [];
+    public IReadOnlyList<Group> Groups { get; init; } = [];
+    public IReadOnlyList<Unit> Units { get; init; } = [];
+    public IReadOnlyList<Frequency> Frequencies { get; init; } = [];
+    public IReadOnlyList<Agency> Agencies { get; init; } = [];
+    public IReadOnlyList<Indicator> Indicators { get; init; } = [];
+    public IReadOnlyList<Target> Targets { get; init; } = [];
+    public IReadOnlyList<CatalogueEntry> CatalogueEntries { get; init; } = [];
+}
+
+/// <summary>Which seeds a database was built from, when, and with which layout.</summary>
+public sealed record DatasetInfo
+{
+    /// <summary>The layout of the database file; a file with another one is rebuilt.</summary>
+    public const int CurrentSchema = 1;
+
+    public string Id { get; init; } = "dataset";
+
+    /// <summary>A hash of the seed files: changes whenever the data does.</summary>
+    public required string Version { get; init; }
+    public DateTime ImportedAtUtc { get; init; }
+    public int Schema { get; init; } = CurrentSchema;
+}

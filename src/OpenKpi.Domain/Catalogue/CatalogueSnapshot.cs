@@ -1,0 +1,140 @@
+using OpenKpi.Domain.Entities;
+
+namespace OpenKpi.Domain.Catalogue;
+
+/// <summary>
+/// The whole catalogue in memory, linked: every navigation property points at the shared instance,
+/// so a query walks object references and never touches the database. Built once, never changed.
+/// </summary>
+public sealed class CatalogueSnapshot
+{
+    public DatasetInfo Dataset { get; }
+    public IReadOnlyList<Province> Provinces { get; }
+    public IReadOnlyList<Document> Documents { get; }
+    public IReadOnlyList<Group> Groups { get; }
+    public IReadOnlyList<Unit> Units { get; }
+    public IReadOnlyList<Frequency> Frequencies { get; }
+    public IReadOnlyList<Agency> Agencies { get; }
+    public IReadOnlyList<Indicator> Indicators { get; }
+    public IReadOnlyList<Target> Targets { get; }
+    public IReadOnlyList<CatalogueEntry> CatalogueEntries { get; }
+
+    public IReadOnlyDictionary<string, Province> ProvincesById { get; }
+    public IReadOnlyDictionary<string, Document> DocumentsById { get; }
+    public IReadOnlyDictionary<string, Group> GroupsById { get; }
+    public IReadOnlyDictionary<string, Unit> UnitsById { get; }
+    public IReadOnlyDictionary<string, Frequency> FrequenciesById { get; }
+    public IReadOnlyDictionary<string, Agency> AgenciesById { get; }
+    public IReadOnlyDictionary<string, Indicator> IndicatorsById { get; }
+    public IReadOnlyDictionary<string, Target> TargetsById { get; }
+    public IReadOnlyDictionary<string, CatalogueEntry> CatalogueEntriesById { get; }
+
+    public CatalogueSnapshot(CatalogueData data)
+    {
+        Dataset = data.Dataset;
+        Units = data.Units.OrderBy(u => u.Id, StringComparer.Ordinal).ToList();
+        Frequencies = data.Frequencies.OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
+        var units = Units.ToDictionary(u => u.Id, StringComparer.Ordinal);
+        var frequencies = Frequencies.ToDictionary(f => f.Id, StringComparer.Ordinal);
+
+        // Reference entities first; the collections they expose are filled as the rows are linked.
+        var provinceDocuments = Buckets<Document>(data.Provinces.Select(p => p.Id));
+        var provinceTargets = Buckets<Target>(data.Provinces.Select(p => p.Id));
+        var plainProvinces = data.Provinces.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var provinces = data.Provinces.ToDictionary(p => p.Id, p => p with
+        {
+            Successor = p.SuccessorId is null ? null : plainProvinces[p.SuccessorId],
+            Documents = provinceDocuments[p.Id],
+            Targets = provinceTargets[p.Id],
+        }, StringComparer.Ordinal);
+        Provinces = Sorted(provinces.Values, p => p.Id);
+
+        var groupIndicators = Buckets<Indicator>(data.Groups.Select(g => g.Id));
+        var plainGroups = data.Groups.ToDictionary(g => g.Id, StringComparer.Ordinal);
+        var groups = data.Groups.ToDictionary(g => g.Id, g => g with
+        {
+            Parent = g.ParentId is null ? null : plainGroups[g.ParentId],
+            Indicators = groupIndicators[g.Id],
+        }, StringComparer.Ordinal);
+        Groups = data.Groups.Select(g => groups[g.Id]).ToList();
+
+        var agencies = data.Agencies.ToDictionary(a => a.Id, a => a with { Province = Find(provinces, a.ProvinceId) }, StringComparer.Ordinal);
+        Agencies = Sorted(agencies.Values, a => a.Id);
+
+        var documentTargets = Buckets<Target>(data.Documents.Select(d => d.Id));
+        var documentEntries = Buckets<CatalogueEntry>(data.Documents.Select(d => d.Id));
+        var documents = data.Documents.ToDictionary(d => d.Id, d => d with
+        {
+            Province = Find(provinces, d.ProvinceId),
+            Targets = documentTargets[d.Id],
+            CatalogueEntries = documentEntries[d.Id],
+        }, StringComparer.Ordinal);
+        Documents = Sorted(documents.Values, d => d.Id);
+        foreach (var document in Documents.Where(d => d.ProvinceId is not null)) provinceDocuments[document.ProvinceId!].Add(document);
+
+        var indicatorTargets = Buckets<Target>(data.Indicators.Select(i => i.Id));
+        var indicatorEntries = Buckets<CatalogueEntry>(data.Indicators.Select(i => i.Id));
+        var indicatorFrequencies = data.Indicators.ToDictionary(i => i.Id, i => data.CatalogueEntries
+            .Where(e => e.IndicatorId == i.Id).SelectMany(e => e.FrequencyIds).Distinct()
+            .Select(id => frequencies[id]).OrderBy(f => f.Id, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        var indicators = data.Indicators.ToDictionary(i => i.Id, i => i with
+        {
+            Group = groups[i.GroupId],
+            Unit = units[i.UnitId],
+            Frequencies = indicatorFrequencies[i.Id],
+            Targets = indicatorTargets[i.Id],
+            CatalogueEntries = indicatorEntries[i.Id],
+        }, StringComparer.Ordinal);
+        Indicators = Sorted(indicators.Values, i => i.Id);
+        foreach (var indicator in Indicators) groupIndicators[indicator.GroupId].Add(indicator);
+
+        // Rows keep published order within each document.
+        Targets = data.Targets.OrderBy(t => t.DocumentId, StringComparer.Ordinal).ThenBy(t => t.SourceOrder).Select(t => t with
+        {
+            Indicator = Find(indicators, t.IndicatorId),
+            Province = Find(provinces, t.ProvinceId),
+            Document = documents[t.DocumentId],
+            Unit = Find(units, t.UnitId),
+            LeadAgency = Find(agencies, t.LeadAgencyId),
+            LeadAgencies = t.LeadAgencyIds.Select(id => agencies[id]).ToList(),
+            CoordinatingAgencies = t.CoordinatingAgencyIds.Select(id => agencies[id]).ToList(),
+        }).ToList();
+        foreach (var target in Targets)
+        {
+            documentTargets[target.DocumentId].Add(target);
+            if (target.IndicatorId is not null) indicatorTargets[target.IndicatorId].Add(target);
+            if (target.ProvinceId is not null) provinceTargets[target.ProvinceId].Add(target);
+        }
+
+        CatalogueEntries = data.CatalogueEntries.OrderBy(e => e.DocumentId, StringComparer.Ordinal).ThenBy(e => e.SourceOrder).Select(e => e with
+        {
+            Document = documents[e.DocumentId],
+            Indicator = Find(indicators, e.IndicatorId),
+            Province = Find(provinces, e.ProvinceId),
+            Unit = Find(units, e.UnitId),
+            Agency = Find(agencies, e.AgencyId),
+            Frequencies = e.FrequencyIds.Select(id => frequencies[id]).ToList(),
+        }).ToList();
+        foreach (var entry in CatalogueEntries)
+        {
+            documentEntries[entry.DocumentId].Add(entry);
+            if (entry.IndicatorId is not null) indicatorEntries[entry.IndicatorId].Add(entry);
+        }
+
+        ProvincesById = provinces;
+        DocumentsById = documents;
+        GroupsById = groups;
+        UnitsById = units;
+        FrequenciesById = frequencies;
+        AgenciesById = agencies;
+        IndicatorsById = indicators;
+        TargetsById = Targets.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        CatalogueEntriesById = CatalogueEntries.ToDictionary(e => e.Id, StringComparer.Ordinal);
+    }
+
+    private static Dictionary<string, List<T>> Buckets<T>(IEnumerable<string> ids) => ids.ToDictionary(id => id, _ => new List<T>(), StringComparer.Ordinal);
+
+    private static T? Find<T>(Dictionary<string, T> byId, string? id) where T : class => id is null ? null : byId[id];
+
+    private static List<T> Sorted<T>(IEnumerable<T> items, Func<T, string> key) => items.OrderBy(key, StringComparer.Ordinal).ToList();
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OpenKpi.Domain.Catalogue;
+using OpenKpi.Domain.Entities;
+using OpenKpi.Domain.Seeding;
+
+namespace OpenKpi.Domain.Generation;
+
+/// <summary>
+/// A national-scale dataset for benchmarks: 34 synthetic provinces (codes VN-W0…VN-Z9, which no real
+/// province uses, each named "synthetic"), every real Indicator, one target table per province and year,
+/// values and comparators drawn near the real targets of each indicator. Deterministic for a seed.
+/// It writes a seeds folder, so the API serves it through configuration (Catalogue:SeedDirectory).
+/// </summary>
+public static class NationalDatasetGenerator
+{
+    public const int Provinces = 34;
+    private const string SourceFile = "SYNTHETIC.txt";
+
+    public static int Generate(string realSeeds, string outputSeeds, int targetCount, int seed)
+    {
+        var real = SeedImporter.Load(realSeeds);
+        var random = new Random(seed);
+        Directory.CreateDirectory(Path.Combine(outputSeeds, "targets"));
+        Directory.CreateDirectory(Path.Combine(outputSeeds, "sources"));
+        foreach (var file in new[] { "groups.json", "units.json", "frequencies.json", "indicators.json" })
+            File.Copy(Path.Combine(realSeeds, file), Path.Combine(outputSeeds, file), overwrite: true);
+        File.WriteAllText(Path.Combine(outputSeeds, "sources", SourceFile),
+            $"Synthetic targets generated for benchmarks from seed {seed}; no province published them.\n");
+
+        var provinces = Enumerable.Range(0, Provinces).Select(i => $"VN-{"WXYZ"[i / 10]}{i % 10}").ToList();
+        Write(outputSeeds, "provinces.json", new JsonArray(provinces.Select((id, i) => (JsonNode)new JsonObject
+        {
+            ["id"] = id, ["name"] = $"Tỉnh mô phỏng {i + 1:00}", ["nameEn"] = $"Synthetic province {i + 1:00}",
+            ["successorId"] = null, ["note"] = "Synthetic, for benchmarks: not a real province.",
+        }).ToArray()));
+
+        var examples = real.Targets.Where(t => t.IndicatorId is not null && (t.Lower is not null || t.Upper is not null))
+            .GroupBy(t => t.IndicatorId!).ToDictionary(g => g.Key, g => g.ToList());
+        var indicators = real.Indicators.OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
+        var documents = new JsonArray();
+        var written = 0;
+        for (var year = 2025; written < targetCount; year++)
+        {
+            foreach (var province in provinces)
+            {
+                if (written >= targetCount) break;
+                var documentId = $"synthetic-{province.ToLowerInvariant()}-{year}";
+                documents.Add(new JsonObject
+                {
+                    ["id"] = documentId, ["sourceFile"] = SourceFile, ["provinceId"] = province, ["issuer"] = "Synthetic", ["kind"] = "Synthetic",
+                    ["number"] = null, ["issuedOn"] = $"{year - 1}-12-31", ["title"] = $"Synthetic targets {year}", ["appendix"] = null,
+                    ["year"] = year, ["shape"] = "Targets", ["note"] = $"Synthetic, generated for benchmarks from seed {seed}.",
+                });
+                var rows = new JsonArray();
+                foreach (var indicator in indicators)
+                {
+                    if (written >= targetCount) break;
+                    var order = rows.Count + 1;
+                    rows.Add(new JsonObject
+                    {
+                        ["id"] = $"{documentId}-{order:0000}", ["order"] = order, ["row"] = order.ToString(CultureInfo.InvariantCulture),
+                        ["parentId"] = null, ["section"] = null, ["paragraph"] = null, ["label"] = indicator.Name, ["indicatorId"] = indicator.Id,
+                        ["unit"] = null, ["unitId"] = indicator.UnitId, ["unitInherited"] = false,
+                        ["value"] = Value(random, examples.GetValueOrDefault(indicator.Id)),
+                        ["leadAgency"] = null, ["leadAgencyIds"] = new JsonArray(), ["coordinatingAgencies"] = null, ["coordinatingAgencyIds"] = new JsonArray(),
+                        ["agencyInherited"] = false, ["year"] = null, ["line"] = 1, ["note"] = null,
+                    });
+                    written++;
+                }
+                Write(outputSeeds, Path.Combine("targets", $"{documentId}.json"), new JsonObject { ["documentId"] = documentId, ["rows"] = rows });
+            }
+        }
+        Write(outputSeeds, "documents.json", documents);
+        return written;
+    }
+
+    // A value near a real target of the indicator (or in 0–100 without one), in a published form chosen
+    // with roughly the frequencies of the real documents, written the Vietnamese way ("6,5", "8.700").
+    private static string Value(Random random, List<Target>? examples)
+    {
+        var example = examples?[random.Next(examples.Count)];
+        var centre = (double)(example?.Lower ?? example?.Upper ?? 50m);
+        var value = Math.Round(centre * (0.8 + random.NextDouble() * 0.4), centre >= 100 ? 0 : 1);
+        var text = Number(value);
+        return random.Next(100) switch
+        {
+            < 65 => text,
+            < 76 => $"{text} - {Number(Math.Round(value * 1.1, value >= 100 ? 0 : 1))}",
+            < 82 => $"Trên {text}",
+            < 87 => $"< {text}",
+            < 92 => $"≥ {text}",
+            < 94 => $"≤{text}",
+            < 97 => $"Khoảng {text}",
+            _ => "Hoàn thành",
+        };
+    }
+
+    private static string Number(double value)
+    {
+        var text = value.ToString(value % 1 == 0 ? "#,0" : "#,0.0", CultureInfo.InvariantCulture);
+        return text.Replace(",", "\u0001", StringComparison.Ordinal).Replace(".", ",", StringComparison.Ordinal).Replace("\u0001", ".", StringComparison.Ordinal);
+    }
+
+    private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static void Write(string folder, string relative, JsonNode node) =>
+        File.WriteAllText(Path.Combine(folder, relative), node.ToJsonString(Json));
+}

@@ -1,0 +1,141 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace OpenKpi.Domain.Seeding;
+
+/// <summary>Reads the JSON files of seeds/. Unknown fields and wrong types are errors, reported with file and path.</summary>
+public static class SeedReader
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Disallow,
+    };
+
+    public static SeedSet Read(string seedDirectory, List<SeedError> errors)
+    {
+        if (!Directory.Exists(seedDirectory))
+        {
+            errors.Add(new SeedError(seedDirectory, "-", "-", "the seed folder does not exist"));
+            return new SeedSet { Version = "none" };
+        }
+
+        var files = new List<string>();
+        List<Sourced<T>> ReadArray<T>(string relative)
+        {
+            files.Add(relative);
+            var records = ReadFile<T[]>(seedDirectory, relative, errors) ?? [];
+            return records.Select((record, index) => new Sourced<T>(relative, index, record)).ToList();
+        }
+        List<Sourced<T>> ReadFolder<T>(string folder, bool single) where T : class
+        {
+            var path = Path.Combine(seedDirectory, folder);
+            if (!Directory.Exists(path)) return [];
+            var result = new List<Sourced<T>>();
+            foreach (var file in Directory.GetFiles(path, "*.json").Order(StringComparer.Ordinal))
+            {
+                var relative = Path.GetRelativePath(seedDirectory, file).Replace('\\', '/');
+                files.Add(relative);
+                if (single)
+                {
+                    if (ReadFile<T>(seedDirectory, relative, errors) is { } table) result.Add(new Sourced<T>(relative, 0, table));
+                }
+                else
+                {
+                    var records = ReadFile<T[]>(seedDirectory, relative, errors) ?? [];
+                    result.AddRange(records.Select((record, index) => new Sourced<T>(relative, index, record)));
+                }
+            }
+            return result;
+        }
+
+        var set = new SeedSet
+        {
+            Provinces = ReadArray<ProvinceSeed>("provinces.json"),
+            Documents = ReadArray<DocumentSeed>("documents.json"),
+            Groups = ReadArray<GroupSeed>("groups.json"),
+            Units = ReadArray<UnitSeed>("units.json"),
+            Frequencies = ReadArray<FrequencySeed>("frequencies.json"),
+            Indicators = ReadArray<IndicatorSeed>("indicators.json"),
+            Agencies = ReadFolder<AgencySeed>("agencies", single: false),
+            TargetTables = ReadFolder<TargetTableSeed>("targets", single: true),
+            CatalogueTables = ReadFolder<CatalogueTableSeed>("catalogue", single: true),
+            Version = "pending",
+        };
+        return set with { Version = HashFiles(seedDirectory, files) };
+    }
+
+    private static readonly string[] ArrayFiles = ["provinces.json", "documents.json", "groups.json", "units.json", "frequencies.json", "indicators.json"];
+    private static readonly string[] Folders = ["agencies", "targets", "catalogue"];
+
+    /// <summary>The dataset version of a seeds folder, from its files' bytes alone (no parsing): what <see cref="Read"/> reports for it.</summary>
+    public static string Version(string seedDirectory)
+    {
+        var files = ArrayFiles.Concat(Folders.SelectMany(folder =>
+        {
+            var path = Path.Combine(seedDirectory, folder);
+            return Directory.Exists(path)
+                ? Directory.GetFiles(path, "*.json").Select(f => Path.GetRelativePath(seedDirectory, f).Replace('\\', '/'))
+                : [];
+        }));
+        return HashFiles(seedDirectory, files);
+    }
+
+    private static T? ReadFile<T>(string seedDirectory, string relative, List<SeedError> errors) where T : class
+    {
+        var path = Path.Combine(seedDirectory, relative);
+        if (!File.Exists(path))
+        {
+            errors.Add(new SeedError(relative, "-", "-", "the file is missing"));
+            return null;
+        }
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var value = JsonSerializer.Deserialize<T>(stream, Options);
+            if (value is null) errors.Add(new SeedError(relative, "-", "-", "the file holds null"));
+            return value;
+        }
+        catch (JsonException e)
+        {
+            errors.Add(new SeedError(relative, RecordOf(e.Path), FieldOf(e.Path),
+                $"not valid here (line {e.LineNumber + 1}): {FirstSentence(e.Message)}"));
+            return null;
+        }
+    }
+
+    // "$.rows[3].unitId" → record "rows[3]", field "unitId"; "$[2].name" → record "[2]", field "name".
+    private static string RecordOf(string? path)
+    {
+        if (string.IsNullOrEmpty(path)) return "-";
+        var end = path.LastIndexOf(']');
+        return end < 0 ? "-" : path[..(end + 1)].TrimStart('$', '.');
+    }
+
+    private static string FieldOf(string? path)
+    {
+        if (string.IsNullOrEmpty(path)) return "-";
+        var dot = path.LastIndexOf('.');
+        return dot < 0 || dot < path.LastIndexOf(']') ? "-" : path[(dot + 1)..];
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut < 0 ? message : message[..cut];
+    }
+
+    private static string HashFiles(string seedDirectory, IEnumerable<string> relatives)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var relative in relatives.Order(StringComparer.Ordinal))
+        {
+            var path = Path.Combine(seedDirectory, relative);
+            if (!File.Exists(path)) continue;
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(relative + "\n"));
+            hash.AppendData(File.ReadAllBytes(path));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
+    }
+}
