@@ -1,0 +1,102 @@
+using Microsoft.Extensions.Options;
+using OpenKpi.Domain.Catalogue;
+using OpenKpi.Domain.Seeding;
+
+namespace OpenKpi.Api.Catalogue;
+
+/// <summary>
+/// Opens the catalogue at start-up and never loses data doing it:
+/// no database → build it from seeds; seeds changed → rebuild, but keep serving the existing database
+/// when the new seeds are invalid or the file system is read-only; a corrupt database or one of another
+/// schema → moved aside (never deleted) and rebuilt. Only "no usable database and invalid seeds" stops start-up.
+/// </summary>
+public sealed class CatalogueLoader(IOptions<CatalogueOptions> options, IHostEnvironment environment, TimeProvider clock, ILogger<CatalogueLoader> logger)
+{
+    public CatalogueSnapshot Load()
+    {
+        var seeds = options.Value.ResolveSeedDirectory(environment.ContentRootPath);
+        var database = options.Value.ResolveDatabasePath(environment.ContentRootPath);
+        var existing = ReadExisting(database);
+        if (existing is null)
+        {
+            logger.LogInformation("No usable database at {Database}: building it from {Seeds}", database, seeds);
+            existing = SeedImporter.Import(seeds, database, clock);
+        }
+        else if (SeedVersion(seeds) is { } version && version != existing.Dataset.Version)
+        {
+            existing = Refresh(seeds, database, existing, version);
+        }
+        logger.LogInformation("Catalogue {Version} loaded from {Database}: {Targets} targets, {Indicators} indicators, {Entries} catalogue entries",
+            existing.Dataset.Version, database, existing.Targets.Count, existing.Indicators.Count, existing.CatalogueEntries.Count);
+        return new CatalogueSnapshot(existing);
+    }
+
+    private CatalogueData? ReadExisting(string database)
+    {
+        if (!File.Exists(database)) return null;
+        try
+        {
+            return CatalogueStore.Read(database);
+        }
+        catch (CatalogueStoreException e)
+        {
+            var aside = $"{database}.unusable-{clock.GetUtcNow():yyyyMMddHHmmss}";
+            File.Move(database, aside);
+            logger.LogWarning("The database {Database} cannot be used ({Reason}); moved aside to {Aside} and rebuilding it from seeds", database, e.Message, aside);
+            return null;
+        }
+    }
+
+    // The seeds changed since the database was built: rebuild it, or keep serving it and say why not.
+    private CatalogueData Refresh(string seeds, string database, CatalogueData existing, string version)
+    {
+        try
+        {
+            logger.LogInformation("The seeds (dataset {Version}) differ from the database (dataset {Existing}): rebuilding", version, existing.Dataset.Version);
+            return SeedImporter.Import(seeds, database, clock);
+        }
+        catch (SeedValidationException e)
+        {
+            logger.LogError("The seeds are invalid; serving the existing database (dataset {Existing}). {Errors}", existing.Dataset.Version, e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("The database cannot be rewritten ({Reason}); serving the existing one (dataset {Existing})", e.Message, existing.Dataset.Version);
+        }
+        return existing;
+    }
+
+    // Only hashes the seed files: parsing them all would slow every start-up at national scale.
+    private static string? SeedVersion(string seeds) => Directory.Exists(seeds) ? SeedReader.Version(seeds) : null;
+}
+
+public static class CatalogueServiceExtensions
+{
+    /// <summary>Registers the in-memory catalogue every request queries.</summary>
+    public static IServiceCollection AddKpiCatalogue(this IServiceCollection services)
+    {
+        services.AddOptions<CatalogueOptions>().BindConfiguration(CatalogueOptions.Section);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<CatalogueLoader>();
+        services.AddSingleton(sp => sp.GetRequiredService<CatalogueLoader>().Load());
+        return services;
+    }
+
+    /// <summary>
+    /// Loads the catalogue before the first request. False, with every seed error logged, when there is
+    /// no usable database and the seeds cannot build one: the process then exits non-zero.
+    /// </summary>
+    public static bool TryLoadKpiCatalogue(this WebApplication app)
+    {
+        try
+        {
+            app.Services.GetRequiredService<CatalogueSnapshot>();
+            return true;
+        }
+        catch (SeedValidationException e)
+        {
+            app.Logger.LogCritical("No usable database, and the seeds cannot build one. {Errors}", e.Message);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Globalization;
+using OpenKpi.Domain.Generation;
+
+namespace OpenKpi.Api.Catalogue;
+
+/// <summary>
+/// `dotnet run --project src/OpenKpi.Api -- generate --targets 100000 --seed 1 --out data/national-100k`:
+/// writes a national-scale synthetic seeds folder; serve it with Catalogue__SeedDirectory=&lt;out&gt;.
+/// </summary>
+public static class GenerateCommand
+{
+    public static int Run(string[] args, IConfiguration configuration, string contentRoot, TextWriter output, TextWriter error)
+    {
+        var targets = Option(args, "--targets", 100_000);
+        var seed = Option(args, "--seed", 1);
+        var outDirectory = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
+        if (outDirectory is null || targets <= 0)
+        {
+            error.WriteLine("usage: generate --out FOLDER [--targets N (100000)] [--seed N (1)]");
+            return 2;
+        }
+        var options = configuration.GetSection(CatalogueOptions.Section).Get<CatalogueOptions>() ?? new CatalogueOptions();
+        var written = NationalDatasetGenerator.Generate(options.ResolveSeedDirectory(contentRoot), Path.GetFullPath(outDirectory), targets, seed);
+        output.WriteLine($"Wrote {written} synthetic targets (seed {seed}) to {Path.GetFullPath(outDirectory)}; serve them with Catalogue__SeedDirectory={Path.GetFullPath(outDirectory)}.");
+        return 0;
+    }
+
+    private static int Option(string[] args, string name, int fallback) =>
+        args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } text && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : fallback;
+}

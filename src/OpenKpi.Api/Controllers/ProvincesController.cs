@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OData.Results;
+using Microsoft.AspNetCore.OData.Routing.Controllers;
+using OpenKpi.Api.OData;
+using OpenKpi.Domain.Catalogue;
+using OpenKpi.Domain.Entities;
+
+namespace OpenKpi.Api.Controllers;
+
+/// <summary>Provinces, keyed by ISO 3166-2 code.</summary>
+public sealed class ProvincesController(CatalogueSnapshot catalogue) : ODataController
+{
+    /// <summary>All provinces, with OData query options.</summary>
+    [KpiQuery]
+    public IQueryable<Province> Get() => catalogue.Provinces.AsQueryable();
+
+    /// <summary>One entity by key, e.g. 'VN-09'.</summary>
+    [KpiQuery]
+    public SingleResult<Province> Get(string key) => Keyed.Single(catalogue.ProvincesById, key);
+
+    /// <summary>The source documents of the province.</summary>
+    [KpiQuery]
+    public IActionResult GetDocuments(string key) => Keyed.Many(catalogue.ProvincesById, key, p => p.Documents);
+
+    /// <summary>Every target the province published.</summary>
+    [KpiQuery]
+    public IActionResult GetTargets(string key) => Keyed.Many(catalogue.ProvincesById, key, p => p.Targets);
+}

@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Net.Http.Headers;
+using OpenKpi.Domain.Catalogue;
+
+namespace OpenKpi.Api.Http;
+
+/// <summary>
+/// HTTP caching for a dataset that changes only with a new import: every answer of the same request
+/// to the same dataset is the same bytes, so its strong ETag is a hash of the dataset version and the
+/// request (path, query, Accept, Accept-Encoding). A matching If-None-Match answers 304 at once.
+/// </summary>
+public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot catalogue)
+{
+    /// <summary>How long clients and proxies may reuse an answer without asking again.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) || !IsCacheable(request.Path)) return next(context);
+
+        var etag = new EntityTagHeaderValue($"\"{Hash(catalogue.Dataset.Version, request)}\"");
+        var lastModified = DateTime.SpecifyKind(catalogue.Dataset.ImportedAtUtc, DateTimeKind.Utc);
+        void Stamp(HttpResponse response)
+        {
+            var headers = response.GetTypedHeaders();
+            headers.ETag = etag;
+            headers.LastModified = new DateTimeOffset(lastModified.AddTicks(-(lastModified.Ticks % TimeSpan.TicksPerSecond)));
+            headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = MaxAge };
+            response.Headers.Vary = "Accept, Accept-Encoding";
+        }
+
+        if (request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } ifNoneMatch
+            && ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, useStrongComparison: true)))
+        {
+            context.Response.StatusCode = StatusCodes.Status304NotModified;
+            Stamp(context.Response);
+            return Task.CompletedTask;
+        }
+
+        context.Response.OnStarting(() =>
+        {
+            if (context.Response.StatusCode == StatusCodes.Status200OK) Stamp(context.Response);
+            return Task.CompletedTask;
+        });
+        return next(context);
+    }
+
+    private static bool IsCacheable(PathString path) =>
+        path == "/" || path.StartsWithSegments("/odata", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/downloads", StringComparison.OrdinalIgnoreCase);
+
+    private static string Hash(string version, HttpRequest request)
+    {
+        var key = string.Join('\n', version, request.Path.Value, request.QueryString.Value,
+            request.Headers.Accept.ToString(), request.Headers.AcceptEncoding.ToString());
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32];
+    }
+}

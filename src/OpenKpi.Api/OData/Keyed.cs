@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OData.Results;
+
+namespace OpenKpi.Api.OData;
+
+/// <summary>Answers for one entity by key and for the collections reached from it.</summary>
+public static class Keyed
+{
+    /// <summary>Zero or one entity; the query layer turns zero into 404.</summary>
+    public static SingleResult<T> Single<T>(IReadOnlyDictionary<string, T> byId, string? key) =>
+        SingleResult.Create(key is not null && byId.TryGetValue(key, out var entity) ? new[] { entity }.AsQueryable() : Enumerable.Empty<T>().AsQueryable());
+
+    /// <summary>A collection reached from the entity with <paramref name="key"/>, or 404 when there is none.</summary>
+    public static IActionResult Many<TEntity, TItem>(IReadOnlyDictionary<string, TEntity> byId, string? key, Func<TEntity, IEnumerable<TItem>> items) =>
+        key is not null && byId.TryGetValue(key, out var entity)
+            ? new OkObjectResult(items(entity).AsQueryable())
+            : NotFound(key);
+
+    /// <summary>A single entity reached from the entity with <paramref name="key"/>, or 404.</summary>
+    public static IActionResult One<TEntity, TItem>(IReadOnlyDictionary<string, TEntity> byId, string? key, Func<TEntity, TItem?> item) where TItem : class =>
+        key is not null && byId.TryGetValue(key, out var entity) && item(entity) is { } found
+            ? new OkObjectResult(SingleResult.Create(new[] { found }.AsQueryable()))
+            : NotFound(key);
+
+    private static IActionResult NotFound(string? key) =>
+        ODataErrors.Result(StatusCodes.Status404NotFound, "NotFound", $"Nothing is found for the key '{key}'.");
+}

@@ -1,0 +1,121 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.OData.Query;
+using Microsoft.OData;
+using OpenKpi.Api.Formatters;
+
+namespace OpenKpi.Api.OData;
+
+/// <summary>
+/// OData query options with the service's limits. A rejected query answers 400 with the OData error
+/// shape and no inner error: the library's own answer carries a stack trace in every environment.
+/// </summary>
+public sealed class KpiQueryAttribute : EnableQueryAttribute
+{
+    public KpiQueryAttribute()
+    {
+        PageSize = QueryLimits.PageSize;
+        MaxTop = QueryLimits.MaxTop;
+        MaxExpansionDepth = QueryLimits.MaxExpansionDepth;
+        MaxNodeCount = QueryLimits.MaxNodeCount;
+        MaxOrderByNodeCount = QueryLimits.MaxOrderByNodeCount;
+        MaxAnyAllExpressionDepth = QueryLimits.MaxAnyAllExpressionDepth;
+        // The snapshot's collections have a fixed order (published order for rows), so pages are stable
+        // without the library's default sort by key, which would also undo the search ranking below.
+        EnsureStableOrdering = false;
+        AllowedQueryOptions = AllowedQueryOptions.All & ~AllowedQueryOptions.Apply & ~AllowedQueryOptions.Compute;
+    }
+
+    /// <summary>Allows $apply (groupby, aggregate, filter) on this action.</summary>
+    public bool AllowAggregation
+    {
+        get => AllowedQueryOptions.HasFlag(AllowedQueryOptions.Apply);
+        set => AllowedQueryOptions = value ? AllowedQueryOptions | AllowedQueryOptions.Apply : AllowedQueryOptions & ~AllowedQueryOptions.Apply;
+    }
+
+    // Without $orderby, matches that agree with the search terms' marks as typed come first
+    // ("má" before "mà" for $search=má); a stable sort keeps the published order otherwise.
+    public override IQueryable ApplyQuery(IQueryable queryable, ODataQueryOptions queryOptions)
+    {
+        if (queryOptions.Search is { SearchClause: { } clause } && queryOptions.OrderBy is null)
+        {
+            var terms = KpiSearchBinder.PositiveTerms(clause);
+            if (terms.Count > 0) queryable = RankByExactTerms(queryable, terms);
+        }
+        // A CSV download is never cut into pages: it holds every row the query selects, or the request fails.
+        if (queryOptions.Request.WantsCsv())
+            return queryOptions.ApplyTo(queryable, new ODataQuerySettings { PageSize = null, EnsureStableOrdering = false });
+        return base.ApplyQuery(queryable, queryOptions);
+    }
+
+    private static IQueryable RankByExactTerms(IQueryable queryable, IReadOnlyList<string> terms)
+    {
+        var ranked = queryable.Cast<object>()
+            .OrderByDescending(entity => terms.Count(term => Domain.Text.SearchDocuments.MatchesExactly(entity, term)));
+        return (IQueryable)typeof(Queryable).GetMethod(nameof(Queryable.Cast))!.MakeGenericMethod(queryable.ElementType)
+            .Invoke(null, [ranked])!;
+    }
+
+    // The library rejects a query in OnActionExecuting (parsing, limits) or in OnActionExecuted (applying it).
+    public override void OnActionExecuting(ActionExecutingContext actionExecutingContext)
+    {
+        try
+        {
+            base.OnActionExecuting(actionExecutingContext);
+            actionExecutingContext.Result = WithoutInnerError(actionExecutingContext.Result);
+        }
+        catch (Exception e) when (IsUnreadableQuery(e))
+        {
+            actionExecutingContext.Result = Unreadable(e);
+        }
+    }
+
+    public override void OnActionExecuted(ActionExecutedContext actionExecutedContext)
+    {
+        try
+        {
+            base.OnActionExecuted(actionExecutedContext);
+            actionExecutedContext.Result = WithoutInnerError(actionExecutedContext.Result);
+            Evaluate(actionExecutedContext);
+        }
+        catch (Exception e) when (IsUnreadableQuery(e))
+        {
+            actionExecutedContext.Result = Unreadable(e);
+        }
+    }
+
+    // The library runs parts of the query through reflection, which wraps what the query threw.
+    private static Exception Unwrap(Exception e) =>
+        e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? Unwrap(inner) : e;
+
+    // The query runs here, over the in-memory snapshot, rather than while the answer is being written:
+    // a failure its expressions cause (division by zero, an overflow) is then a 400, not a broken 200.
+    private static void Evaluate(ActionExecutedContext context)
+    {
+        if (context.Result is not ObjectResult { Value: IQueryable queryable } result) return;
+        result.Value = typeof(Enumerable).GetMethod(nameof(Enumerable.ToList))!.MakeGenericMethod(queryable.ElementType).Invoke(null, [queryable]);
+        _ = Microsoft.AspNetCore.OData.Extensions.HttpContextExtensions.ODataFeature(context.HttpContext).TotalCount;
+    }
+
+    // The URI parser throws more than ODataException on some input (isof($it,-1e400) throws
+    // ArgumentNullException, Upper ne 1e400 an OverflowException), and running a query can divide
+    // by zero: what reading or running a client's query throws is the query's fault, a 400.
+    private static bool IsUnreadableQuery(Exception e) =>
+        Unwrap(e) is ArithmeticException
+        || Unwrap(e) is ArgumentException or FormatException or InvalidCastException or NotSupportedException or InvalidOperationException
+        && (Unwrap(e).StackTrace?.Contains("Microsoft.OData.UriParser", StringComparison.Ordinal) == true
+            || Unwrap(e).StackTrace?.Contains("Microsoft.AspNetCore.OData.Query", StringComparison.Ordinal) == true);
+
+    private static IActionResult Unreadable(Exception e) =>
+        ODataErrors.Result(StatusCodes.Status400BadRequest, "InvalidQuery", $"The query cannot be read or run: {Unwrap(e).Message}");
+
+    // An empty key lookup (SingleResult with no entity) ends as a bodiless 404; it gets the error body too.
+    private static IActionResult? WithoutInnerError(IActionResult? result) => result switch
+    {
+        ObjectResult { StatusCode: >= 400, Value: ODataError or SerializableError or string } failure =>
+            ODataErrors.Result(failure.StatusCode.Value, "InvalidQuery", ODataErrors.MessageOf(failure.Value)),
+        StatusCodeResult { StatusCode: StatusCodes.Status404NotFound } =>
+            ODataErrors.Result(StatusCodes.Status404NotFound, "NotFound", "No entity has this key."),
+        _ => result,
+    };
+}

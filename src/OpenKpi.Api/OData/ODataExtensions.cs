@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.OData;
+using OpenKpi.Api.Versioning;
+
+namespace OpenKpi.Api.OData;
+
+public static class ODataExtensions
+{
+    /// <summary>Controllers and OData v4 at /odata and /odata/v1, one EDM model for both.</summary>
+    public static IServiceCollection AddKpiOData(this IServiceCollection services)
+    {
+        var model = EdmModelFactory.Build();
+        // CSV comes last: with no Accept header, OData JSON is the default.
+        services.AddControllers(options =>
+            {
+                options.OutputFormatters.Add(new Formatters.CsvOutputFormatter());
+                options.ReturnHttpNotAcceptable = true; // Accept: application/pdf answers 406, not JSON it did not ask for
+            })
+            .AddOData(options =>
+            {
+                options.Select().Filter().OrderBy().Expand().Count().SetMaxTop(QueryLimits.MaxTop);
+                options.RouteOptions.EnableKeyAsSegment = false;
+                options.AddRouteComponents(ApiVersions.CurrentPrefix, model, RouteServices);
+                options.AddRouteComponents(ApiVersions.V1Prefix, model, RouteServices);
+            });
+        return services;
+    }
+
+    private static void RouteServices(IServiceCollection services) =>
+        services.AddSingleton<Microsoft.AspNetCore.OData.Query.Expressions.ISearchBinder, KpiSearchBinder>();
+}

@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
+using OpenKpi.Api.OData;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace OpenKpi.Api.OpenApi;
+
+/// <summary>
+/// Swashbuckle knows nothing of OData: this adds the query options each operation accepts (with the
+/// limits of <see cref="QueryLimits"/>), the api-version parameter, and the OData response envelope.
+/// </summary>
+public sealed class ODataQueryOptionsFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        var path = context.ApiDescription.RelativePath ?? "";
+        var isCount = path.EndsWith("/$count", StringComparison.Ordinal);
+        var isCollection = OpenApiExtensions.IsCollection(context.ApiDescription, out var elementType);
+        operation.Parameters ??= [];
+
+        if (isCollection)
+        {
+            Add(operation, "$filter", "Rows to keep, as an OData expression. Example: Year eq 2024 and ProvinceId eq 'VN-09'.",
+                JsonSchemaType.String, $"At most {QueryLimits.MaxNodeCount} nodes; any/all nested at most {QueryLimits.MaxAnyAllExpressionDepth} deep.");
+            if (!isCount)
+            {
+                Add(operation, "$orderby", "Sort order. Example: Year desc,Id.", JsonSchemaType.String, $"At most {QueryLimits.MaxOrderByNodeCount} clauses.");
+                Add(operation, "$top", "The most rows to return.", JsonSchemaType.Integer, $"At most {QueryLimits.MaxTop}. Pages hold {QueryLimits.PageSize} rows; follow @odata.nextLink for the rest.");
+                Add(operation, "$skip", "Rows to skip before the first returned.", JsonSchemaType.Integer, null);
+                Add(operation, "$count", "true adds @odata.count, the number of rows matching $filter.", JsonSchemaType.Boolean, null);
+                Add(operation, "$search", "Words to find, without diacritics if you like: bac si finds bác sĩ and bác sỹ, duong finds đường. " +
+                    "Terms combine with AND (the default), OR and NOT; \"quoted words\" are a phrase. Without $orderby, matches that also agree in diacritics come first.",
+                    JsonSchemaType.String, null);
+            }
+        }
+        if (!isCount)
+        {
+            Add(operation, "$select", "Properties to return, comma-separated. Example: Id,Name.", JsonSchemaType.String, null);
+            Add(operation, "$expand", "Related entities to include. Example: Indicator($select=Name),Province.", JsonSchemaType.String,
+                $"Nested at most {QueryLimits.MaxExpansionDepth} deep.");
+        }
+        if (System.Reflection.CustomAttributeExtensions.GetCustomAttribute<KpiQueryAttribute>(context.MethodInfo)?.AllowAggregation == true && !isCount)
+            Add(operation, "$apply", "Aggregation: groupby, aggregate (count, sum, min, max, average), filter. " +
+                "Example: groupby((ProvinceId,Comparator),aggregate($count as Count)).", JsonSchemaType.String, null);
+        if (!isCount)
+            Add(operation, "$format", "csv for a CSV file (UTF-8 with BOM, RFC 4180), the same as Accept: text/csv; a CSV holds every selected row, never a page.",
+                JsonSchemaType.String, null);
+        Add(operation, "api-version", "The API version; the default is the current one.", JsonSchemaType.String, "Supported: 1.0.");
+
+        var ok = operation.Responses?.GetValueOrDefault("200") as OpenApiResponse;
+        if (ok is null || elementType is null) return;
+        IOpenApiSchema body = isCount
+            ? new OpenApiSchema { Type = JsonSchemaType.Integer }
+            : isCollection
+                ? CollectionEnvelope(context.SchemaGenerator.GenerateSchema(elementType, context.SchemaRepository))
+                : context.SchemaGenerator.GenerateSchema(elementType, context.SchemaRepository);
+        ok.Content = new Dictionary<string, IOpenApiMediaType>
+        {
+            [isCount ? "text/plain" : "application/json"] = new OpenApiMediaType { Schema = body },
+        };
+        if (!isCount) ok.Content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+        operation.Responses!["400"] = new OpenApiResponse { Description = "The query is not valid or exceeds a limit; the OData error names it." };
+        if (path.Contains("{key}", StringComparison.Ordinal))
+            operation.Responses["404"] = new OpenApiResponse { Description = "No entity has this key." };
+        operation.Responses["406"] = new OpenApiResponse { Description = "Accept names no format the API writes (application/json, text/csv)." };
+        operation.Responses["414"] = new OpenApiResponse { Description = $"The URL is longer than MaxUrlLength ({QueryLimits.MaxUrlLength})." };
+        operation.Responses["429"] = new OpenApiResponse { Description = "Too many requests from your address; Retry-After says when to try again." };
+    }
+
+    private static OpenApiSchema CollectionEnvelope(IOpenApiSchema item) => new()
+    {
+        Type = JsonSchemaType.Object,
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["@odata.context"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["@odata.count"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Description = "With $count=true." },
+            ["@odata.nextLink"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The next page, when there is one." },
+            ["value"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = item },
+        },
+    };
+
+    // Each option with an example a reader can paste.
+    private static readonly Dictionary<string, JsonNode> Examples = new()
+    {
+        ["$filter"] = JsonValue.Create("Year eq 2024 and ProvinceId eq 'VN-09'"),
+        ["$orderby"] = JsonValue.Create("Year desc,Id"),
+        ["$top"] = JsonValue.Create(10),
+        ["$skip"] = JsonValue.Create(20),
+        ["$count"] = JsonValue.Create(true),
+        ["$search"] = JsonValue.Create("bac si"),
+        ["$select"] = JsonValue.Create("Id,Name"),
+        ["$expand"] = JsonValue.Create("Indicator($select=Name)"),
+        ["$apply"] = JsonValue.Create("groupby((ProvinceId,Comparator),aggregate($count as Count))"),
+        ["$format"] = JsonValue.Create("csv"),
+        ["api-version"] = JsonValue.Create("1.0"),
+    };
+
+    private static void Add(OpenApiOperation operation, string name, string description, JsonSchemaType type, string? limit)
+    {
+        if (operation.Parameters!.Any(p => p.Name == name)) return;
+        operation.Parameters!.Add(new OpenApiParameter
+        {
+            Name = name,
+            In = ParameterLocation.Query,
+            Required = false,
+            Description = limit is null ? description : $"{description} {limit}",
+            Schema = new OpenApiSchema { Type = type, Minimum = type == JsonSchemaType.Integer ? "0" : null },
+            Example = Examples.GetValueOrDefault(name)?.DeepClone(),
+        });
+    }
+}

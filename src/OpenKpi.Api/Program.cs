@@ -1,0 +1,49 @@
+using OpenKpi.Api.Catalogue;
+using OpenKpi.Api.Downloads;
+using OpenKpi.Api.Errors;
+using OpenKpi.Api.Formatters;
+using OpenKpi.Api.Health;
+using OpenKpi.Api.Http;
+using OpenKpi.Api.Index;
+using OpenKpi.Api.Logging;
+using OpenKpi.Api.OData;
+using OpenKpi.Api.OpenApi;
+using OpenKpi.Api.Versioning;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddKpiJsonLogs();     // one JSON object a line, each with its request id
+
+// `-- import` rebuilds the database from seeds/, `-- generate` writes a national-scale synthetic
+// dataset for benchmarks; both exit. Everything else serves the API.
+if (args is ["import", ..])
+    return ImportCommand.Run(builder.Configuration, builder.Environment.ContentRootPath, Console.Out, Console.Error);
+if (args is ["generate", ..])
+    return GenerateCommand.Run(args, builder.Configuration, builder.Environment.ContentRootPath, Console.Out, Console.Error);
+
+builder.Services.AddKpiCatalogue();   // the in-memory snapshot, built from seeds when no database exists
+builder.Services.AddKpiOData();       // EDM model and OData routes at /odata and /odata/v1
+builder.Services.AddKpiVersioning();  // api-version: path, query string, supported-versions header
+builder.Services.AddKpiOpenApi();     // Swagger document with the OData query options
+builder.Services.AddKpiErrors();      // one JSON error shape per route family, no stack traces
+builder.Services.AddKpiHealth();      // liveness and readiness
+builder.Services.AddKpiHttp();        // CORS, compression, rate limiting, security headers
+builder.Services.AddKpiDownloads();   // the whole dataset as one JSON file and as zipped CSV
+
+var app = builder.Build();
+if (!app.TryLoadKpiCatalogue()) return 1;   // fail at start-up, not on the first request
+
+app.UseKpiErrors();
+app.UseKpiHttp();
+app.UseCsvFormatOption();
+app.UseUnversionedODataRoutes();
+app.UseKpiCaching();
+app.UseKpiOpenApi();
+app.MapKpiIndex();
+app.MapKpiDownloads();
+app.MapHealth();
+app.MapControllers();
+app.Run();
+return 0;
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;
