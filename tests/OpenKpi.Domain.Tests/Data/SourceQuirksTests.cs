@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using OpenKpi.Domain.Entities;
+using OpenKpi.Domain.Targets;
+
+namespace OpenKpi.Domain.Tests.Data;
+
+/// <summary>Each quirk of the sources listed in domain.md, handled on purpose.</summary>
+public sealed class SourceQuirksTests
+{
+    private static JsonObject Row(string documentId, Func<JsonObject, bool> match) => CuratedTables.Of(documentId).Rows.Single(match);
+
+    [Fact]
+    public void AUnitOnItsOwnLineIsJoinedToItsCell()
+    {
+        var row = Row("001-chi-tieu-2024", r => (string?)r["row"] == "4");
+
+        Assert.Equal("1.000 tỷ đồng", (string?)row["unit"]);
+        Assert.Equal("vnd-trillion", (string?)row["unitId"]);
+        Assert.Equal("124", (string?)row["value"]);
+    }
+
+    [Fact]
+    public void AHeaderRepeatedAtAPageBreakIsNotARow()
+    {
+        Assert.All(CuratedTables.All.SelectMany(t => t.Rows), r =>
+            Assert.DoesNotMatch(@"^(STT|TT|Stt)\b|^Chỉ tiêu$|Cơ quan chủ trì", (string)r["label"]!));
+    }
+
+    [Fact]
+    public void RepeatedRowNumbersAreKeptInPublishedOrder()
+    {
+        var catalogue = CuratedTables.Of("vl-qd999-2025").Rows.Where(r => (string?)r["code"] == "D.4.1").ToList();
+        var langSon = CuratedTables.Of("ls-qd136-2024").Rows.Where(r => (string?)r["row"] == "12").ToList();
+
+        Assert.Equal(2, catalogue.Count);
+        Assert.True((int)catalogue[0]["order"]! < (int)catalogue[1]["order"]!);
+        Assert.Equal(2, langSon.Count);
+        Assert.True((int)langSon[0]["order"]! < (int)langSon[1]["order"]!);
+    }
+
+    [Fact]
+    public void LangSonsTargetsAreFor2024DespiteTheHeaderSaying2023()
+    {
+        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Seeds, "documents.json")))!.AsArray()
+            .Single(d => (string)d!["id"]! == "ls-qd136-2024")!;
+
+        Assert.Contains("Mục tiêu\n2023", CuratedTables.Of("ls-qd136-2024").SourceText);
+        Assert.Equal(2024, (int)document["year"]!);
+        Assert.All(CuratedTables.Of("ls-qd136-2024").Rows, r => Assert.Null(r["year"]));
+        Assert.Contains("2023", (string)document["note"]!);
+    }
+
+    [Fact]
+    public void TheLostLetterOIsRestoredInTheVinhLongCatalogue()
+    {
+        // The extraction left "Chỉ s ", "Th ng kê", "qu c gia", "T c độ": a lone "s", "Th ng", "qu c" or "T c" is the lost "ố".
+        var broken = new Regex(@"(^|\s)[Ss](\s|$)|\bTh ng\b|\bqu c\b|\bT c\b|\bv n\b|\bkh i\b", RegexOptions.IgnoreCase);
+        var texts = CuratedTables.Of("vl-qd999-2025").Rows
+            .SelectMany(r => new[] { r["label"], r["unit"], r["agency"] }).OfType<JsonValue>().Select(v => (string)v!).ToList();
+
+        Assert.Contains(texts, t => t.Contains("Thống kê", StringComparison.Ordinal));
+        Assert.All(texts, t => Assert.DoesNotMatch(broken, t));
+    }
+
+    [Fact]
+    public void ARowWithoutAValueStatesNoTarget()
+    {
+        var parIndex = Row("bd-kh2023-2023", r => (string?)r["row"] == "31");
+
+        Assert.Null((string?)parIndex["value"]);
+        Assert.Null(TargetValueParser.Parse((string?)parIndex["value"]).Comparator);
+        Assert.False(string.IsNullOrWhiteSpace((string?)parIndex["note"]));
+    }
+
+    [Fact]
+    public void ATargetInWordsOnlyIsQualitative()
+    {
+        var budget = Row("001-chi-tieu-2024", r => (string?)r["row"] == "5");
+
+        Assert.Equal("Đạt dự toán được giao", (string?)budget["value"]);
+        Assert.Equal(Comparator.Qualitative, TargetValueParser.Parse((string?)budget["value"]).Comparator);
+    }
+
+    [Fact]
+    public void AValueWithAQualifierKeepsItsWords()
+    {
+        var row = Row("001-chi-tieu-2024", r => ((string?)r["value"])?.Contains("tổng số án khởi tố", StringComparison.Ordinal) == true);
+
+        Assert.Equal(new ParsedTarget(Comparator.GreaterThan, 90m, null, "tổng số án khởi tố"), TargetValueParser.Parse((string?)row["value"]));
+    }
+}
