@@ -1,0 +1,63 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using OpenKpi.Api.Tests.Infrastructure;
+using OpenKpi.Api.Tests.OData;
+
+namespace OpenKpi.Api.Tests.Downloads;
+
+[Collection(KpiCollection.Name)]
+public sealed class DownloadTests(KpiApplication app)
+{
+    [Fact]
+    public async Task TheJsonDownloadHoldsEveryRecordOfEverySet()
+    {
+        var document = JsonNode.Parse(await app.CreateClient().GetStringAsync("/downloads/openkpi.json"))!;
+
+        foreach (var row in EntitySetTests.SetsAndSeedCounts())
+            Assert.Equal((int)row[1], document[(string)row[0]]!.AsArray().Count);
+        Assert.Equal((string)(await app.GetJson("/"))["dataset"]!["version"]!, (string)document["Dataset"]!["Version"]!);
+        Assert.All(document["Targets"]!.AsArray(), t => Assert.False(t!.AsObject().ContainsKey("Indicator")));
+    }
+
+    [Fact]
+    public async Task TheCsvDownloadHoldsOneCompleteFilePerSet()
+    {
+        using var zip = new ZipArchive(new MemoryStream(await app.CreateClient().GetByteArrayAsync("/downloads/openkpi-csv.zip")));
+
+        foreach (var row in EntitySetTests.SetsAndSeedCounts())
+        {
+            var entry = zip.GetEntry($"{row[0]}.csv");
+            Assert.NotNull(entry);
+            using var reader = new StreamReader(entry!.Open(), Encoding.UTF8);
+            var text = await reader.ReadToEndAsync();
+            // No seed text holds a line break (the validators refuse one), so a record is a line.
+            Assert.Equal((int)row[1], text.Split("\r\n").Skip(1).Count(line => line.Length > 0));
+        }
+    }
+
+    [Fact]
+    public async Task TheIndexLinksEachDownloadWithItsSizeAndChecksum()
+    {
+        var index = await app.GetJson("/");
+
+        foreach (var download in index["downloads"]!.AsArray())
+        {
+            var bytes = await app.CreateClient().GetByteArrayAsync((string)download!["href"]!);
+            Assert.Equal((long)download["size"]!, bytes.LongLength);
+            Assert.Equal((string)download["sha256"]!, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        }
+    }
+
+    [Fact]
+    public async Task TheIndexNamesTheSourcesTheCountsAndTheLicence()
+    {
+        var index = await app.GetJson("/");
+
+        Assert.Equal(SeedFiles.Array("documents.json").Count, index["sources"]!.AsArray().Count);
+        Assert.Contains("CC BY 4.0", (string)index["dataset"]!["licence"]!);
+        foreach (var row in EntitySetTests.SetsAndSeedCounts())
+            Assert.Equal((int)row[1], (int)index["dataset"]!["counts"]![(string)row[0]]!);
+    }
+}
