@@ -30,7 +30,11 @@ builder.Services.AddKpiHttp();        // CORS, compression, rate limiting, secur
 builder.Services.AddKpiDownloads();   // the whole dataset as one JSON file and as zipped CSV
 
 var app = builder.Build();
-if (!app.TryLoadKpiCatalogue()) return 1;   // fail at start-up, not on the first request
+if (!app.TryLoadKpiCatalogue())              // fail at start-up, not on the first request
+{
+    await app.DisposeAsync();                  // flushes the console log queue, or the seed errors can be lost at exit
+    return 1;
+}
 
 app.UseKpiErrors();
 app.UseKpiHttp();

@@ -96,6 +96,7 @@ public static class CatalogueServiceExtensions
         catch (SeedValidationException e)
         {
             app.Logger.LogCritical("No usable database, and the seeds cannot build one. {Errors}", e.Message);
+            Console.Error.WriteLine(e.Message);   // the errors as plain lines, for whoever started the process
             return false;
         }
     }
