@@ -12,7 +12,7 @@ public sealed class AgenciesController(CatalogueSnapshot catalogue) : ODataContr
 {
     /// <summary>All agencies, with OData query options.</summary>
     [KpiQuery]
-    public IQueryable<Agency> Get() => catalogue.Agencies.AsQueryable();
+    public IQueryable<Agency> Get() => catalogue.Agencies.AsSnapshotQuery();
 
     /// <summary>One entity by key, e.g. 'vn09-so-y-te'.</summary>
     [KpiQuery]

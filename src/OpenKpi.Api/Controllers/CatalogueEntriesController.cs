@@ -12,7 +12,7 @@ public sealed class CatalogueEntriesController(CatalogueSnapshot catalogue) : OD
 {
     /// <summary>All catalogueEntries, with OData query options.</summary>
     [KpiQuery]
-    public IQueryable<CatalogueEntry> Get() => catalogue.CatalogueEntries.AsQueryable();
+    public IQueryable<CatalogueEntry> Get() => catalogue.CatalogueEntries.AsSnapshotQuery();
 
     /// <summary>One entity by key, e.g. 'vl-qd999-2025-001'.</summary>
     [KpiQuery]

@@ -12,7 +12,7 @@ public sealed class DocumentsController(CatalogueSnapshot catalogue) : ODataCont
 {
     /// <summary>All documents, with OData query options.</summary>
     [KpiQuery]
-    public IQueryable<Document> Get() => catalogue.Documents.AsQueryable();
+    public IQueryable<Document> Get() => catalogue.Documents.AsSnapshotQuery();
 
     /// <summary>One entity by key, e.g. 'ls-qd136-2024'.</summary>
     [KpiQuery]

@@ -12,7 +12,7 @@ public sealed class FrequenciesController(CatalogueSnapshot catalogue) : ODataCo
 {
     /// <summary>All frequencies, with OData query options.</summary>
     [KpiQuery]
-    public IQueryable<Frequency> Get() => catalogue.Frequencies.AsQueryable();
+    public IQueryable<Frequency> Get() => catalogue.Frequencies.AsSnapshotQuery();
 
     /// <summary>One entity by key, e.g. 'M'.</summary>
     [KpiQuery]

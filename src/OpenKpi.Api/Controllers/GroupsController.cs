@@ -12,7 +12,7 @@ public sealed class GroupsController(CatalogueSnapshot catalogue) : ODataControl
 {
     /// <summary>All groups, with OData query options.</summary>
     [KpiQuery]
-    public IQueryable<Group> Get() => catalogue.Groups.AsQueryable();
+    public IQueryable<Group> Get() => catalogue.Groups.AsSnapshotQuery();
 
     /// <summary>One entity by key, e.g. 'health'.</summary>
     [KpiQuery]

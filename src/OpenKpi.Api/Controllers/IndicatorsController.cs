@@ -12,7 +12,7 @@ public sealed class IndicatorsController(CatalogueSnapshot catalogue) : ODataCon
 {
     /// <summary>All indicators, with OData query options.</summary>
     [KpiQuery]
-    public IQueryable<Indicator> Get() => catalogue.Indicators.AsQueryable();
+    public IQueryable<Indicator> Get() => catalogue.Indicators.AsSnapshotQuery();
 
     /// <summary>One entity by key, e.g. 'doctors-per-10000-population'.</summary>
     [KpiQuery]

@@ -12,7 +12,7 @@ public sealed class ProvincesController(CatalogueSnapshot catalogue) : ODataCont
 {
     /// <summary>All provinces, with OData query options.</summary>
     [KpiQuery]
-    public IQueryable<Province> Get() => catalogue.Provinces.AsQueryable();
+    public IQueryable<Province> Get() => catalogue.Provinces.AsSnapshotQuery();
 
     /// <summary>One entity by key, e.g. 'VN-09'.</summary>
     [KpiQuery]

@@ -12,7 +12,7 @@ public sealed class TargetsController(CatalogueSnapshot catalogue) : ODataContro
 {
     /// <summary>All targets, with OData query options, and $apply to count or aggregate them (e.g. targets per province and comparator).</summary>
     [KpiQuery(AllowAggregation = true)]
-    public IQueryable<Target> Get() => catalogue.Targets.AsQueryable();
+    public IQueryable<Target> Get() => catalogue.Targets.AsSnapshotQuery();
 
     /// <summary>One entity by key, e.g. 'ls-qd136-2024-001'.</summary>
     [KpiQuery]

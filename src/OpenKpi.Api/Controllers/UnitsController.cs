@@ -12,7 +12,7 @@ public sealed class UnitsController(CatalogueSnapshot catalogue) : ODataControll
 {
     /// <summary>All units, with OData query options.</summary>
     [KpiQuery]
-    public IQueryable<Unit> Get() => catalogue.Units.AsQueryable();
+    public IQueryable<Unit> Get() => catalogue.Units.AsSnapshotQuery();
 
     /// <summary>One entity by key, e.g. 'vnd-billion'.</summary>
     [KpiQuery]

@@ -8,18 +8,18 @@ public static class Keyed
 {
     /// <summary>Zero or one entity; the query layer turns zero into 404.</summary>
     public static SingleResult<T> Single<T>(IReadOnlyDictionary<string, T> byId, string? key) =>
-        SingleResult.Create(key is not null && byId.TryGetValue(key, out var entity) ? new[] { entity }.AsQueryable() : Enumerable.Empty<T>().AsQueryable());
+        SingleResult.Create(key is not null && byId.TryGetValue(key, out var entity) ? new[] { entity }.AsSnapshotQuery() : Array.Empty<T>().AsSnapshotQuery());
 
     /// <summary>A collection reached from the entity with <paramref name="key"/>, or 404 when there is none.</summary>
     public static IActionResult Many<TEntity, TItem>(IReadOnlyDictionary<string, TEntity> byId, string? key, Func<TEntity, IEnumerable<TItem>> items) =>
         key is not null && byId.TryGetValue(key, out var entity)
-            ? new OkObjectResult(items(entity).AsQueryable())
+            ? new OkObjectResult(items(entity).AsSnapshotQuery())
             : NotFound(key);
 
     /// <summary>A single entity reached from the entity with <paramref name="key"/>, or 404.</summary>
     public static IActionResult One<TEntity, TItem>(IReadOnlyDictionary<string, TEntity> byId, string? key, Func<TEntity, TItem?> item) where TItem : class =>
         key is not null && byId.TryGetValue(key, out var entity) && item(entity) is { } found
-            ? new OkObjectResult(SingleResult.Create(new[] { found }.AsQueryable()))
+            ? new OkObjectResult(SingleResult.Create(new[] { found }.AsSnapshotQuery()))
             : NotFound(key);
 
     private static IActionResult NotFound(string? key) =>

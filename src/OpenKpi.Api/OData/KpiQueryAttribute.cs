@@ -23,6 +23,8 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         // The snapshot's collections have a fixed order (published order for rows), so pages are stable
         // without the library's default sort by key, which would also undo the search ranking below.
         EnsureStableOrdering = false;
+        // In memory, a missing navigation (a target with no province) must read as null, not throw.
+        HandleNullPropagation = HandleNullPropagationOption.True;
         AllowedQueryOptions = AllowedQueryOptions.All & ~AllowedQueryOptions.Apply & ~AllowedQueryOptions.Compute;
     }
 
@@ -44,7 +46,7 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         }
         // A CSV download is never cut into pages: it holds every row the query selects, or the request fails.
         if (queryOptions.Request.WantsCsv())
-            return queryOptions.ApplyTo(queryable, new ODataQuerySettings { PageSize = null, EnsureStableOrdering = false });
+            return queryOptions.ApplyTo(queryable, new ODataQuerySettings { PageSize = null, EnsureStableOrdering = false, HandleNullPropagation = HandleNullPropagationOption.True });
         return base.ApplyQuery(queryable, queryOptions);
     }
 

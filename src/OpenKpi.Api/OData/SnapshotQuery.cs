@@ -1,0 +1,90 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
+
+namespace OpenKpi.Api.OData;
+
+/// <summary>
+/// An <see cref="IQueryable{T}"/> over a collection of the in-memory snapshot. LINQ to Objects
+/// (<c>AsQueryable()</c>) compiles the whole expression tree on every execution, and that JIT work was
+/// most of the CPU time of a request; this provider compiles each query <em>shape</em> once, with its
+/// constants lifted into parameters, and runs later queries of the same shape with their own constants.
+/// </summary>
+public sealed class SnapshotQuery<T> : IOrderedQueryable<T>
+{
+    private readonly IEnumerable<T>? _source;
+
+    public SnapshotQuery(IEnumerable<T> source)
+    {
+        _source = source;
+        Expression = Expression.Constant(this);
+    }
+
+    internal SnapshotQuery(Expression expression) => Expression = expression;
+
+    /// <summary>The collection a root query reads; null for a query built on top of one.</summary>
+    internal IEnumerable<T>? Source => _source;
+
+    public Type ElementType => typeof(T);
+    public Expression Expression { get; }
+    public IQueryProvider Provider => SnapshotQueryProvider.Instance;
+
+    public IEnumerator<T> GetEnumerator() =>
+        (_source ?? SnapshotQueryProvider.Instance.Execute<IEnumerable<T>>(Expression)).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+public static class SnapshotQueryExtensions
+{
+    /// <summary>The collection as a query whose compiled form is shared by every query of the same shape.</summary>
+    public static IQueryable<T> AsSnapshotQuery<T>(this IEnumerable<T> source) => new SnapshotQuery<T>(source);
+}
+
+/// <summary>Runs <see cref="SnapshotQuery{T}"/> expressions through a cache of compiled shapes.</summary>
+public sealed class SnapshotQueryProvider : IQueryProvider
+{
+    public static readonly SnapshotQueryProvider Instance = new();
+
+    /// <summary>
+    /// Shapes kept compiled. A public API sees a few dozen shapes in normal use; the bound keeps a client
+    /// that sends endless distinct shapes from growing memory (the cache then starts again).
+    /// </summary>
+    public const int MaxCachedShapes = 2048;
+
+    private readonly ConcurrentDictionary<string, Func<object?[], object?>> _compiled = new(StringComparer.Ordinal);
+
+    private SnapshotQueryProvider() { }
+
+    /// <summary>How many shapes are compiled now (for tests and diagnostics).</summary>
+    public int CachedShapes => _compiled.Count;
+
+    public IQueryable CreateQuery(Expression expression)
+    {
+        var element = ElementTypeOf(expression.Type);
+        return (IQueryable)Activator.CreateInstance(typeof(SnapshotQuery<>).MakeGenericType(element),
+            System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic, null, [expression], null)!;
+    }
+
+    public IQueryable<TElement> CreateQuery<TElement>(Expression expression) => new SnapshotQuery<TElement>(expression);
+
+    public object? Execute(Expression expression)
+    {
+        var shape = QueryShape.Of(expression);
+        if (shape.Key is null) return shape.Compile()(shape.Arguments);
+        if (!_compiled.TryGetValue(shape.Key, out var run))
+        {
+            if (_compiled.Count >= MaxCachedShapes) _compiled.Clear();
+            run = _compiled.GetOrAdd(shape.Key, _ => shape.Compile());
+        }
+        return run(shape.Arguments);
+    }
+
+    public TResult Execute<TResult>(Expression expression) => (TResult)Execute(expression)!;
+
+    private static Type ElementTypeOf(Type sequence) =>
+        sequence.IsGenericType && sequence.GetGenericTypeDefinition() == typeof(IEnumerable<>)
+            ? sequence.GetGenericArguments()[0]
+            : sequence.GetInterfaces().Append(sequence)
+                .First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>)).GetGenericArguments()[0];
+}
