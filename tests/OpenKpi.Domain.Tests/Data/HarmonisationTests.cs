@@ -10,15 +10,57 @@ namespace OpenKpi.Domain.Tests.Data;
 /// </summary>
 public sealed class HarmonisationTests
 {
+    /// <summary>
+    /// Every indicator that two or more documents share, with the wording that puts a row in it (a
+    /// pattern over the folded label) and, where needed, the wording that keeps a look-alike out.
+    /// </summary>
     public static TheoryData<string, string, string?> Groups() => new()
     {
         // indicator, a pattern every row of it matches (folded label), a pattern that excludes look-alikes
-        { "doctors-per-10000-population", @"bac s[iy]\b.*(10\.000|van) dan|bac s[iy] tren van dan", @"tram y te|duoc s" },
+        { "active-enterprises", @"so doanh nghiep dang hoat dong", null },
+        { "advanced-new-rural-commune-rate", @"xa duoc cong nhan (dat chuan |xa )?nong thon moi \(?nang cao", null },
+        { "advanced-new-rural-communes-added", @"^(so )?xa dat chuan nong thon moi nang cao$", null },
+        { "child-stunting-rate", @"suy dinh duong.*(thap coi|chieu cao theo do tuoi)", null },
+        { "child-underweight-rate", @"suy dinh duong.*(nhe can|can nang theo do tuoi)", null },
+        { "commercial-electricity-output", @"^-? ?dien thuong pham$", null },
+        { "commune-health-stations-with-doctor-rate", @"tram y te xa.*co bac s[iy] lam viec", null },
+        { "communes-national-health-criteria-rate", @"xa dat (bo )?tieu chi quoc gia ve y te", null },
+        { "development-investment-capital", @"^tong von dau tu phat trien", @"tang$" },
+        { "doctors-per-10000-population", @"bac s[iy]\b.*(10\.000|van) dan", @"tram y te|duoc s" },
+        { "export-growth-rate", @"^(kim ngach xuat khau tang|toc do tang kim ngach xuat khau)", @"hang dia phuong" },
+        { "export-turnover", @"^tong (gia tri )?kim ngach xuat khau$", null },
+        { "fibre-household-rate", @"^ty le ho gia dinh (co|su dung) cap quang$", null },
+        { "forest-cover-rate", @"ty le che phu (cua )?rung$", null },
+        { "grdp-growth-rate", @"^toc do tang (tong san pham tren dia ban|truong kinh te \(grdp\))", null },
+        { "grdp-per-capita", @"^(grdp|tong san pham) binh quan dau nguoi", null },
+        { "health-insurance-coverage-rate", @"^ty le (dan so|nguoi dan) tham gia bao hiem y te", null },
         // 004 states beds in the same sentence as doctors "trên vạn dân", so its label is only "giường bệnh".
         { "hospital-beds-per-10000-population", @"giuong benh.*(10\.000|van) dan|^giuong benh$", null },
-        { "trained-labour-with-certificate-rate", @"lao dong qua dao tao co (van )?bang", null },
+        { "housing-floor-area-per-capita", @"^dien tich nha o binh quan", null },
+        { "industrial-production-index-growth-rate", @"^chi so san xuat cong nghiep (\(iip\)$|.*tang$)", null },
+        { "industrial-zones-wastewater-treatment-rate", @"khu cong nghiep.*xu ly nuoc thai tap trung", null },
+        { "infant-mortality-rate", @"tu vong tre em (<|duoi) 1 tuoi", null },
+        { "local-budget-expenditure", @"^(tong )?chi ngan sach( dia phuong$| \(luy ke)", null },
+        { "medical-waste-treatment-rate", @"chat thai (ran )?y te", null },
+        { "new-rural-commune-rate", @"^ty le so xa dat (chuan|tieu chi xay dung) nong thon moi$", null },
+        { "new-rural-communes-added", @"^(- so xa dat tieu chi|xay dung them xa dat chuan) (xay dung )?nong thon moi$", null },
+        { "overseas-contract-workers", @"lao dong di lam viec o nuoc ngoai theo hop dong", null },
+        { "poverty-rate-reduction", @"^(muc )?giam ty le ho ngheo", @"ho ngheo a" },
+        { "retail-sales-and-services-revenue-growth-rate", @"^toc do tang tong muc ban le hang hoa va doanh thu dich vu", null },
+        { "rural-hygienic-water-access-rate", @"nong thon duoc su dung nuoc hop ve sinh", null },
+        { "sex-ratio-at-birth", @"^ty so gioi tinh khi sinh$", null },
+        { "social-insurance-labour-force-coverage-rate", @"tham gia bao hiem xa hoi( so voi luc luong lao dong| dat$|$)", @"tu nguyen" },
+        { "state-budget-revenue", @"^(tong )?thu (ngan )?sach( nha nuoc tren dia ban$|$| \(luy ke)", null },
+        { "tourism-revenue", @"^(tong )?doanh thu du lich$", null },
+        { "tourist-arrivals", @"^(tong|so) luot khach du lich$", null },
         { "trained-labour-rate", @"^ty le lao dong qua dao tao$", null },
-        { "health-insurance-coverage-rate", @"^ty le (dan so|nguoi dan) tham gia bao hiem y te", null },
+        { "trained-labour-with-certificate-rate", @"lao dong qua dao tao co (van )?bang", null },
+        { "under-5-mortality-rate", @"tu vong tre em (<|duoi) 5 tuoi", null },
+        { "unemployment-insurance-labour-force-coverage-rate", @"luc luong lao dong.*tham gia bao hiem that nghiep", null },
+        { "unemployment-insurance-participants", @"^so nguoi tham gia (bhtn|bao hiem that nghiep)$", null },
+        { "urban-solid-waste-collection-treatment-rate", @"chat thai ran (sinh hoat do thi|o do thi) duoc thu gom|thu gom va xu ly chat thai ran sinh hoat do thi", null },
+        { "urban-unemployment-rate", @"(that nghiep|khong co viec lam) o khu vuc thanh thi", null },
+        { "urbanisation-rate", @"^ty le do thi hoa", null },
     };
 
     [Theory]
@@ -37,6 +79,21 @@ public sealed class HarmonisationTests
 
         Assert.NotEmpty(worded);
         Assert.Equal(worded, linked);
+        Assert.True(rows.Where(r => linked.Contains((string)r.Row["id"]!)).Select(r => r.DocumentId).Distinct().Count() >= 2,
+            $"{indicatorId} is listed as harmonised but only one document uses it");
+    }
+
+    [Fact]
+    public void EveryIndicatorSharedByTwoDocumentsHasItsWordingRuleHere()
+    {
+        var shared = CuratedTables.All.SelectMany(t => t.Rows.Select(r => (t.DocumentId, Indicator: (string?)r["indicatorId"])))
+            .Where(r => r.Indicator is not null)
+            .GroupBy(r => r.Indicator!)
+            .Where(g => g.Select(r => r.DocumentId).Distinct().Count() >= 2)
+            .Select(g => g.Key).Order(StringComparer.Ordinal).ToList();
+        var tested = Groups().Select(row => (string)row[0]).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(shared, tested);
     }
 
     [Fact]
