@@ -1,11 +1,12 @@
 using System.Globalization;
 using OpenKpi.Domain.Generation;
+using OpenKpi.Domain.Seeding;
 
 namespace OpenKpi.Api.Catalogue;
 
 /// <summary>
 /// `dotnet run --project src/OpenKpi.Api -- generate --targets 100000 --seed 1 --out data/national-100k`:
-/// writes a national-scale synthetic seeds folder; serve it with Catalogue__SeedDirectory=&lt;out&gt;.
+/// writes the real seeds plus a national-scale synthetic dataset (the folder is replaced); serve it with Catalogue__SeedDirectory=&lt;out&gt;.
 /// </summary>
 public static class GenerateCommand
 {
@@ -20,9 +21,17 @@ public static class GenerateCommand
             return 2;
         }
         var options = configuration.GetSection(CatalogueOptions.Section).Get<CatalogueOptions>() ?? new CatalogueOptions();
-        var written = NationalDatasetGenerator.Generate(options.ResolveSeedDirectory(contentRoot), Path.GetFullPath(outDirectory), targets, seed);
-        output.WriteLine($"Wrote {written} synthetic targets (seed {seed}) to {Path.GetFullPath(outDirectory)}; serve them with Catalogue__SeedDirectory={Path.GetFullPath(outDirectory)}.");
-        return 0;
+        try
+        {
+            var written = NationalDatasetGenerator.Generate(options.ResolveSeedDirectory(contentRoot), Path.GetFullPath(outDirectory), targets, seed);
+            output.WriteLine($"Wrote the real seeds and {written} synthetic targets (seed {seed}) to {Path.GetFullPath(outDirectory)}; serve them with Catalogue__SeedDirectory={Path.GetFullPath(outDirectory)}.");
+            return 0;
+        }
+        catch (Exception e) when (e is SeedValidationException or IOException)
+        {
+            error.WriteLine(e.Message);   // invalid real seeds, or a folder it must not replace
+            return 1;
+        }
     }
 
     private static int Option(string[] args, string name, int fallback) =>
