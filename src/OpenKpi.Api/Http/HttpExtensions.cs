@@ -15,12 +15,13 @@ public static class HttpExtensions
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
         "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
 
-    /// <summary>What every open-data client gets: CORS for any origin (read-only methods), Brotli and gzip, a fair share of the service.</summary>
+    /// <summary>What every open-data client gets: CORS for any origin (read-only methods), Brotli and gzip, a fair share of the service, repeated answers from memory.</summary>
     public static IServiceCollection AddKpiHttp(this IServiceCollection services)
     {
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options => options.AddServerHeader = false);
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
+        services.AddOptions<ResponseCacheOptions>().BindConfiguration(ResponseCacheOptions.Section);
         services.AddCors(options => options.AddPolicy(CorsPolicy, policy => policy
             .AllowAnyOrigin()
             .WithMethods("GET", "HEAD", "OPTIONS")
@@ -76,16 +77,20 @@ public static class HttpExtensions
             return next(context);
         });
         app.UseMiddleware<RequestLimitsMiddleware>();
-        app.UseResponseCompression();
         app.UseCors(CorsPolicy);
         app.UseRateLimiter();
         return app;
     }
 
-    /// <summary>ETags, 304s and Cache-Control; after the version checks, so a 304 still names the supported versions.</summary>
+    /// <summary>
+    /// ETags, 304s and Cache-Control (after the version checks, so a 304 still names the supported versions);
+    /// then the cache of serialised answers, around compression so that it keeps answers as sent.
+    /// </summary>
     public static WebApplication UseKpiCaching(this WebApplication app)
     {
         app.UseMiddleware<CachingMiddleware>();
+        app.UseMiddleware<ResponseCacheMiddleware>();
+        app.UseResponseCompression();
         return app;
     }
 }

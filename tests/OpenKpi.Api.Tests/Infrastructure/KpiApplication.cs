@@ -18,6 +18,9 @@ public sealed class KpiApplication : WebApplicationFactory<Program>
     /// <summary>Requests per minute per client; high, so that only the rate-limit test meets the limit.</summary>
     public int RateLimit { get; init; } = 1_000_000;
 
+    /// <summary>More configuration, for a test of a setting.</summary>
+    public Dictionary<string, string> Settings { get; init; } = [];
+
     /// <summary>Every log line the application wrote, for tests that check what it said.</summary>
     public List<string> Logs { get; } = [];
 
@@ -27,6 +30,7 @@ public sealed class KpiApplication : WebApplicationFactory<Program>
         builder.UseSetting("Catalogue:SeedDirectory", SeedDirectory);
         builder.UseSetting("Catalogue:DatabasePath", DatabasePath);
         builder.UseSetting("RateLimiting:PermitLimit", RateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(new ListLoggerProvider(Logs)));
     }
 

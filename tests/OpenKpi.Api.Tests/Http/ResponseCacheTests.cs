@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Headers;
+using OpenKpi.Api.Http;
+using OpenKpi.Api.Tests.Infrastructure;
+
+namespace OpenKpi.Api.Tests.Http;
+
+/// <summary>A repeated query is answered from memory with the first answer's bytes; nothing else changes.</summary>
+[Collection(KpiCollection.Name)]
+public sealed class ResponseCacheTests(KpiApplication app)
+{
+    // A query no other test sends, so its first request is computed here.
+    private static string Unique(string set) => $"/odata/{set}?$filter=Id ne '{Guid.NewGuid():N}'";
+
+    [Fact]
+    public async Task ARepeatedQueryIsAnsweredWithTheSameBytesAndItsOwnRequestId()
+    {
+        var url = Unique("Targets") + "&$select=Id,RawValue&$top=20";
+        using var first = await app.CreateClient().GetAsync(url);
+        using var second = await app.CreateClient().GetAsync(url);
+
+        Assert.Equal("MISS", Cache(first));
+        Assert.Equal("HIT", Cache(second));
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await second.Content.ReadAsByteArrayAsync());
+        Assert.Equal(first.Content.Headers.ContentType, second.Content.Headers.ContentType);
+        Assert.Equal(first.Headers.ETag, second.Headers.ETag);
+        Assert.Equal(first.Headers.GetValues("api-supported-versions"), second.Headers.GetValues("api-supported-versions"));
+        Assert.NotEqual(first.Headers.GetValues("X-Request-Id").Single(), second.Headers.GetValues("X-Request-Id").Single());
+    }
+
+    [Fact]
+    public async Task TheOrderOfQueryOptionsDoesNotMakeANewEntry()
+    {
+        var filter = $"$filter=Id ne '{Guid.NewGuid():N}'";
+        using var first = await app.CreateClient().GetAsync($"/odata/Targets?{filter}&$top=5&$skip=5");
+        using var second = await app.CreateClient().GetAsync($"/odata/Targets?$skip=5&$top=5&{filter}");
+
+        Assert.Equal("HIT", Cache(second));
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task CompressedAndPlainAnswersAreKeptApart()
+    {
+        var url = Unique("Indicators");
+        using var gzipRequest = new HttpRequestMessage(HttpMethod.Get, url);
+        gzipRequest.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        using var compressed = await app.CreateClient().SendAsync(gzipRequest);
+        using var plain = await app.CreateClient().GetAsync(url);
+
+        Assert.Equal("gzip", Assert.Single(compressed.Content.Headers.ContentEncoding));
+        Assert.Equal("MISS", Cache(plain));
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        Assert.StartsWith("{", await plain.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task JsonAndCsvOfOneQueryAreKeptApart()
+    {
+        var url = Unique("Provinces");
+        using var json = await app.CreateClient().GetAsync(url);
+        using var csv = await app.CreateClient().GetAsync(url + "&$format=csv");
+
+        Assert.Equal("MISS", Cache(csv));
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task ErrorsAreNeverKept()
+    {
+        var url = $"/odata/Targets?$filter=Nope eq '{Guid.NewGuid():N}'";
+        using var first = await app.CreateClient().GetAsync(url);
+        using var second = await app.CreateClient().GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
+        Assert.NotEqual("HIT", Cache(second));
+    }
+
+    [Fact]
+    public async Task AnAnswerLargerThanAnEntryMayBeIsServedWholeButNotKept()
+    {
+        await using var small = new KpiApplication { Settings = { ["ResponseCache:MaxEntryKilobytes"] = "1" } };
+        using var first = await small.CreateClient().GetAsync("/odata/Targets?$top=50");
+        using var second = await small.CreateClient().GetAsync("/odata/Targets?$top=50");
+
+        Assert.True((await second.Content.ReadAsByteArrayAsync()).Length > 1024);
+        Assert.Equal(50, System.Text.Json.Nodes.JsonNode.Parse(await second.Content.ReadAsStringAsync())!["value"]!.AsArray().Count);
+        Assert.Equal("MISS", Cache(second));
+    }
+
+    [Fact]
+    public async Task TheCacheCanBeSwitchedOff()
+    {
+        await using var uncached = new KpiApplication { Settings = { ["ResponseCache:Enabled"] = "false" } };
+        await uncached.CreateClient().GetAsync("/odata/Provinces");
+        using var second = await uncached.CreateClient().GetAsync("/odata/Provinces");
+
+        Assert.False(second.Headers.Contains(ResponseCacheMiddleware.Header));
+    }
+
+    private static string? Cache(HttpResponseMessage response) =>
+        response.Headers.TryGetValues(ResponseCacheMiddleware.Header, out var values) ? values.Single() : null;
+}
