@@ -10,6 +10,8 @@ namespace OpenKpi.Domain.Catalogue;
 public static class CatalogueStore
 {
     private const string DatasetCollection = "dataset";
+    /// <summary>The LiteDB file-storage id of the records' image (see <see cref="CatalogueImage"/>).</summary>
+    public const string ImageId = "catalogue-image";
 
     public static void Write(string path, CatalogueData data)
     {
@@ -29,6 +31,12 @@ public static class CatalogueStore
                 Insert(db, data.Indicators);
                 Insert(db, data.Targets);
                 Insert(db, data.CatalogueEntries);
+                using (var image = new MemoryStream())
+                {
+                    CatalogueImage.Write(image, data);
+                    image.Position = 0;
+                    db.FileStorage.Upload(ImageId, ImageId + ".bin", image);
+                }
                 db.GetCollection<DatasetInfo>(DatasetCollection).Insert(data.Dataset);
                 db.Checkpoint();
             }
@@ -55,6 +63,7 @@ public static class CatalogueStore
                 ?? throw new CatalogueStoreException($"{path} holds no dataset record");
             if (dataset.Schema != DatasetInfo.CurrentSchema)
                 throw new CatalogueStoreException($"{path} has schema {dataset.Schema}, expected {DatasetInfo.CurrentSchema}");
+            if (ReadImage(db, dataset) is { } image) return image;
             return new CatalogueData
             {
                 Dataset = dataset,
@@ -74,6 +83,16 @@ public static class CatalogueStore
             // LiteDB fails on a damaged file in many ways (LiteException, IOException, NotSupportedException …).
             throw new CatalogueStoreException($"{path} is not a readable catalogue: {e.Message}", e);
         }
+    }
+
+    /// <summary>The records from the file's image, or null when it has none of the current layout (the collections are read instead).</summary>
+    private static CatalogueData? ReadImage(LiteDatabase db, DatasetInfo dataset)
+    {
+        if (!db.FileStorage.Exists(ImageId)) return null;
+        using var image = new MemoryStream();
+        db.FileStorage.Download(ImageId, image);
+        image.Position = 0;
+        return CatalogueImage.Read(image, dataset);
     }
 
     private static LiteDatabase Open(string path) =>
