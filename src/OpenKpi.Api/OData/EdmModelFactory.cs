@@ -27,4 +27,10 @@ public static class EdmModelFactory
         foreach (var type in builder.EnumTypes) type.Namespace = Namespace;
         return builder.GetEdmModel();
     }
+
+    private static readonly Dictionary<string, Type> ClrTypes = typeof(Target).Assembly.GetTypes()
+        .Where(t => t.Namespace == typeof(Target).Namespace && t.IsClass).ToDictionary(t => t.Name, StringComparer.Ordinal);
+
+    /// <summary>The CLR type an entity type of this model was built from (the model renames the namespace, not the type).</summary>
+    public static Type ClrTypeOf(this IEdmEntityType type) => ClrTypes[type.Name];
 }

@@ -22,6 +22,10 @@ public static class ODataExtensions
                 options.AddRouteComponents(ApiVersions.CurrentPrefix, model, RouteServices);
                 options.AddRouteComponents(ApiVersions.V1Prefix, model, RouteServices);
             });
+        // After the OData formatters are in place: the fast writer is asked first and declines what it does not write.
+        services.AddOptions<Formatters.SerializationOptions>().BindConfiguration(Formatters.SerializationOptions.Section);
+        services.AddSingleton<Formatters.CollectionJsonFormatter>();
+        services.AddOptions<Microsoft.AspNetCore.Mvc.MvcOptions>().PostConfigure<Formatters.CollectionJsonFormatter>((options, fast) => options.OutputFormatters.Insert(0, fast));
         return services;
     }
 

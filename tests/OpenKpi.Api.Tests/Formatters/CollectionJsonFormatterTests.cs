@@ -1,0 +1,109 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using OpenKpi.Api.Formatters;
+using OpenKpi.Api.Tests.Infrastructure;
+
+namespace OpenKpi.Api.Tests.Formatters;
+
+/// <summary>Two instances of the API, one with the fast collection writer and one with the OData library's alone.</summary>
+public sealed class TwoWriters : IAsyncDisposable
+{
+    public KpiApplication Fast { get; } = new() { Settings = { ["ResponseCache:Enabled"] = "false" } };
+    public KpiApplication Library { get; } = new() { Settings = { ["ResponseCache:Enabled"] = "false", ["Serialization:FastCollections"] = "false" } };
+
+    public long Written => Fast.Services.GetRequiredService<CollectionJsonFormatter>().Written;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Fast.DisposeAsync();
+        await Library.DisposeAsync();
+    }
+}
+
+/// <summary>The fast writer's answers are the OData library's, byte for byte; what it does not write, the library does.</summary>
+public sealed class CollectionJsonFormatterTests(TwoWriters writers) : IClassFixture<TwoWriters>
+{
+    private static readonly string[] Sets = ["Provinces", "Documents", "Groups", "Units", "Frequencies", "Agencies", "Indicators", "Targets", "CatalogueEntries"];
+
+    public static TheoryData<string> SetNames() => [.. Sets];
+
+    [Theory]
+    [MemberData(nameof(SetNames))]
+    public async Task EveryPageOfEverySetIsWrittenAsTheLibraryWritesIt(string set)
+    {
+        var pages = 0;
+        for (string? url = $"/odata/{set}"; url is not null; pages++)
+        {
+            var body = await SameAnswer(url, expectFast: true);
+            url = (string?)JsonNode.Parse(body)!["@odata.nextLink"];
+        }
+        Assert.True(pages >= 1);
+    }
+
+    [Theory]
+    [MemberData(nameof(SetNames))]
+    public async Task SelectCountTopSkipOrderByAndVersionsAreWrittenAsTheLibraryWritesThem(string set)
+    {
+        var first = JsonNode.Parse(await Get(writers.Library, $"/odata/{set}?$top=1"))!["value"]![0]!.AsObject();
+        var names = first.Select(p => p.Key).ToList();
+        string[] urls =
+        [
+            $"/odata/{set}?$count=true&$top=3&$skip=1",
+            $"/odata/v1/{set}?$orderby=Id desc&$top=150",
+            $"/odata/{set}?$select={names[1]},{names[0]}",
+            $"/odata/{set}?$select={names[^1]},{names[1]}&$count=true&api-version=1.0",
+            $"/odata/{set}?$select={string.Join(",", names)}&$skip=2",
+            $"/odata/{set}?$select={names[0]}&$filter={names[0]} ne 'x'&$top=101",
+        ];
+        foreach (var url in urls) await SameAnswer(url, expectFast: true);
+    }
+
+    [Theory]
+    [InlineData("/odata/Indicators('doctors-per-10000-population')/Targets")]
+    [InlineData("/odata/Provinces('VN-09')/Targets?$select=Id,RawValue,Lower&$count=true")]
+    [InlineData("/odata/Documents('vl-qd999-2025')/CatalogueEntries?$top=120&$select=Code,SourceLabel,FrequencyIds")]
+    [InlineData("/odata/Indicators('doctors-per-10000-population')/Frequencies")]
+    [InlineData("/odata/Targets('ls-qd136-2024-001')/CoordinatingAgencies")]
+    [InlineData("/odata/Targets?$search=bac si&$select=Id,SourceLabel")]
+    [InlineData("/odata/Targets?$filter=Comparator eq 'Between' and Lower gt 10&$orderby=Upper desc")]
+    [InlineData("/odata/Documents?$select=IssuedOn,Number,Id")]
+    [InlineData("/odata/Units?$select=Spellings,Multiplier,BaseUnit")]
+    public async Task NavigationSearchFilterAndEveryValueTypeAreWrittenAsTheLibraryWritesThem(string url) =>
+        await SameAnswer(url, expectFast: true);
+
+    [Theory]
+    [InlineData("/odata/Targets?$expand=Indicator($select=Name)&$top=3", null)]
+    [InlineData("/odata/Targets?$apply=groupby((Comparator),aggregate($count as Count))", null)]
+    [InlineData("/odata/Targets('ls-qd136-2024-001')", null)]
+    [InlineData("/odata/Targets/$count", null)]
+    [InlineData("/odata/Targets?$select=*&$top=2", null)]
+    [InlineData("/odata/Provinces", "application/json;odata.metadata=full")]
+    [InlineData("/odata/Provinces", "application/json;odata.metadata=none")]
+    public async Task WhatTheFastWriterDoesNotWriteTheLibraryDoes(string url, string? accept) =>
+        await SameAnswer(url, expectFast: false, accept);
+
+    private async Task<string> SameAnswer(string url, bool expectFast, string? accept = null)
+    {
+        var before = writers.Written;
+        var (fast, fastType) = await Send(writers.Fast, url, accept);
+        var written = writers.Written - before;
+        var (library, libraryType) = await Send(writers.Library, url, accept);
+
+        Assert.Equal(library, fast);
+        Assert.Equal(libraryType, fastType);
+        Assert.Equal(expectFast ? 1 : 0, written);
+        return fast;
+    }
+
+    private static async Task<string> Get(KpiApplication app, string url) => (await Send(app, url, null)).Body;
+
+    private static async Task<(string Body, string? ContentType)> Send(KpiApplication app, string url, string? accept)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (accept is not null) request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(accept));
+        using var response = await app.CreateClient().SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.ToString());
+    }
+}
