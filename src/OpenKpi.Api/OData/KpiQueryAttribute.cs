@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.OData.Query;
 using Microsoft.OData;
 using OpenKpi.Api.Formatters;
+using OpenKpi.Domain.Catalogue;
 
 namespace OpenKpi.Api.OData;
 
@@ -35,27 +36,32 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         set => AllowedQueryOptions = value ? AllowedQueryOptions | AllowedQueryOptions.Apply : AllowedQueryOptions & ~AllowedQueryOptions.Apply;
     }
 
-    // Without $orderby, matches that agree with the search terms' marks as typed come first
-    // ("má" before "mà" for $search=má); a stable sort keeps the published order otherwise.
+    // A filter on a province, year, indicator or document starts from the snapshot's list of those targets.
+    // $search is answered from the snapshot's search index (without $orderby, matches that agree with the
+    // terms' marks as typed come first, "má" before "mà"); the library applies the other options.
+    // A CSV download is never cut into pages: it holds every row the query selects, or the request fails.
     public override IQueryable ApplyQuery(IQueryable queryable, ODataQueryOptions queryOptions)
     {
-        if (queryOptions.Search is { SearchClause: { } clause } && queryOptions.OrderBy is null)
+        var ignored = AllowedQueryOptions.None;
+        var catalogue = queryOptions.Request.HttpContext.RequestServices.GetRequiredService<CatalogueSnapshot>();
+        if (queryOptions.Apply is null && SnapshotQueryExtensions.SourceOf(queryable) is { } all && ReferenceEquals(all, catalogue.Targets)
+            && TargetFilterIndex.Narrow(queryOptions.Filter?.FilterClause, catalogue) is { } narrowed)
+            queryable = narrowed.AsSnapshotQuery();
+        if (queryOptions.Search is { SearchClause: { } clause })
         {
-            var terms = KpiSearchBinder.PositiveTerms(clause);
-            if (terms.Count > 0) queryable = RankByExactTerms(queryable, terms);
+            var search = KpiSearchBinder.Parse(clause);
+            var index = catalogue.SearchIndexOf(queryable.ElementType);
+            var whole = SnapshotQueryExtensions.SourceOf(queryable) is { } source && index.Covers(source);
+            queryable = SnapshotQueryExtensions.AsSnapshotQuery(index.Find(search, exactFirst: queryOptions.OrderBy is null, whole ? null : queryable), queryable.ElementType);
+            ignored = AllowedQueryOptions.Search;
         }
-        // A CSV download is never cut into pages: it holds every row the query selects, or the request fails.
-        if (queryOptions.Request.WantsCsv())
-            return queryOptions.ApplyTo(queryable, new ODataQuerySettings { PageSize = null, EnsureStableOrdering = false, HandleNullPropagation = HandleNullPropagationOption.True });
-        return base.ApplyQuery(queryable, queryOptions);
-    }
-
-    private static IQueryable RankByExactTerms(IQueryable queryable, IReadOnlyList<string> terms)
-    {
-        var ranked = queryable.Cast<object>()
-            .OrderByDescending(entity => terms.Count(term => Domain.Text.SearchDocuments.MatchesExactly(entity, term)));
-        return (IQueryable)typeof(Queryable).GetMethod(nameof(Queryable.Cast))!.MakeGenericMethod(queryable.ElementType)
-            .Invoke(null, [ranked])!;
+        var paged = !queryOptions.Request.WantsCsv();
+        return queryOptions.ApplyTo(queryable, new ODataQuerySettings
+        {
+            PageSize = paged ? QueryLimits.PageSize : null,
+            EnsureStableOrdering = false,
+            HandleNullPropagation = HandleNullPropagationOption.True,
+        }, ignored);
     }
 
     // The library rejects a query in OnActionExecuting (parsing, limits) or in OnActionExecuted (applying it).

@@ -7,52 +7,41 @@ using OpenKpi.Domain.Text;
 namespace OpenKpi.Api.OData;
 
 /// <summary>
-/// $search in Vietnamese without diacritics: every term (or quoted phrase) must start a word of the
-/// entity's folded text; AND, OR, NOT and parentheses as OData defines them.
+/// $search in Vietnamese without diacritics (see <see cref="SearchQuery"/>). Entity sets answer it from
+/// their search index (<see cref="KpiQueryAttribute"/>); this binder is the library's way in, for any
+/// collection the index does not hold, and both read the search through <see cref="Parse"/>.
 /// </summary>
 public sealed class KpiSearchBinder : ISearchBinder
 {
-    private static readonly System.Reflection.MethodInfo Matches =
-        typeof(SearchDocuments).GetMethod(nameof(SearchDocuments.Matches))!;
+    private static readonly System.Reflection.MethodInfo Matches = typeof(SearchQuery).GetMethod(nameof(SearchQuery.Matches))!;
+    private static readonly System.Reflection.MethodInfo DocumentOf = typeof(SearchDocuments).GetMethod(nameof(SearchDocuments.Of))!;
 
     public Expression BindSearch(SearchClause searchClause, QueryBinderContext context)
     {
-        var terms = PositiveTerms(searchClause).Count;
-        if (terms > QueryLimits.MaxSearchTerms)
-            throw new ODataException($"The $search has {terms} terms; the limit (MaxSearchTerms) is {QueryLimits.MaxSearchTerms}.");
+        var query = Parse(searchClause);
         var entity = Expression.Parameter(context.ElementClrType, "entity");
-        return Expression.Lambda(Bind(searchClause.Expression, entity), entity);
+        var document = Expression.Call(DocumentOf, Expression.Convert(entity, typeof(object)));
+        return Expression.Lambda(Expression.Call(Expression.Constant(query), Matches, document), entity);
     }
 
-    private static Expression Bind(SingleValueNode node, ParameterExpression entity) => node switch
+    /// <summary>The search as the domain reads it; a 400 (ODataException) past the term limit or for a term with nothing to look for.</summary>
+    public static SearchQuery Parse(SearchClause clause)
     {
-        SearchTermNode term => Term(term.Text, entity),
-        BinaryOperatorNode { OperatorKind: BinaryOperatorKind.And } and => Expression.AndAlso(Bind(and.Left, entity), Bind(and.Right, entity)),
-        BinaryOperatorNode { OperatorKind: BinaryOperatorKind.Or } or => Expression.OrElse(Bind(or.Left, entity), Bind(or.Right, entity)),
-        UnaryOperatorNode { OperatorKind: UnaryOperatorKind.Not } not => Expression.Not(Bind(not.Operand, entity)),
+        var query = Read(clause.Expression);
+        var terms = query.Terms().ToList();
+        if (terms.Count > QueryLimits.MaxSearchTerms)
+            throw new ODataException($"The $search has {terms.Count} terms; the limit (MaxSearchTerms) is {QueryLimits.MaxSearchTerms}.");
+        if (terms.FirstOrDefault(t => SearchDocuments.Normalise(t.Text, fold: true).Length == 0) is { } empty)
+            throw new ODataException($"The $search term '{empty.Text}' has no letter or digit to look for.");
+        return query;
+    }
+
+    private static SearchQuery Read(SingleValueNode node) => node switch
+    {
+        SearchTermNode term => new SearchQuery.Term(term.Text),
+        BinaryOperatorNode { OperatorKind: BinaryOperatorKind.And } and => new SearchQuery.And(Read(and.Left), Read(and.Right)),
+        BinaryOperatorNode { OperatorKind: BinaryOperatorKind.Or } or => new SearchQuery.Or(Read(or.Left), Read(or.Right)),
+        UnaryOperatorNode { OperatorKind: UnaryOperatorKind.Not } not => new SearchQuery.Not(Read(not.Operand)),
         _ => throw new ODataException($"$search does not support '{node.Kind}'."),
     };
-
-    private static Expression Term(string text, ParameterExpression entity)
-    {
-        var folded = SearchDocuments.Normalise(text, fold: true);
-        if (folded.Length == 0) throw new ODataException($"The $search term '{text}' has no letter or digit to look for.");
-        return Expression.Call(Matches, Expression.Convert(entity, typeof(object)), Expression.Constant(folded));
-    }
-
-    /// <summary>The terms of a search as typed (marks kept), for ranking exact matches first; NOT terms excluded.</summary>
-    public static IReadOnlyList<string> PositiveTerms(SearchClause clause)
-    {
-        var terms = new List<string>();
-        void Walk(SingleValueNode node)
-        {
-            switch (node)
-            {
-                case SearchTermNode term: terms.Add(SearchDocuments.Normalise(term.Text, fold: false)); break;
-                case BinaryOperatorNode binary: Walk(binary.Left); Walk(binary.Right); break;
-            }
-        }
-        Walk(clause.Expression);
-        return terms;
-    }
 }

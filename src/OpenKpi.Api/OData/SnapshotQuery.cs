@@ -39,6 +39,16 @@ public static class SnapshotQueryExtensions
 {
     /// <summary>The collection as a query whose compiled form is shared by every query of the same shape.</summary>
     public static IQueryable<T> AsSnapshotQuery<T>(this IEnumerable<T> source) => new SnapshotQuery<T>(source);
+
+    /// <summary>The same, for a collection whose element type is known only at run time.</summary>
+    public static IQueryable AsSnapshotQuery(System.Collections.IEnumerable source, Type elementType) =>
+        (IQueryable)Activator.CreateInstance(typeof(SnapshotQuery<>).MakeGenericType(elementType), source)!;
+
+    /// <summary>The collection behind a root snapshot query; null for anything else.</summary>
+    public static object? SourceOf(IQueryable queryable) =>
+        queryable.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(SnapshotQuery<>)
+            ? type.GetProperty("Source", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.GetValue(queryable)
+            : null;
 }
 
 /// <summary>Runs <see cref="SnapshotQuery{T}"/> expressions through a cache of compiled shapes.</summary>

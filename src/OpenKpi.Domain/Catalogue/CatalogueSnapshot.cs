@@ -27,6 +27,9 @@ public sealed class CatalogueSnapshot
     public IReadOnlyDictionary<string, Agency> AgenciesById { get; }
     public IReadOnlyDictionary<string, Indicator> IndicatorsById { get; }
     public IReadOnlyDictionary<string, Target> TargetsById { get; }
+
+    /// <summary>The targets of each year, in the order of <see cref="Targets"/>; with the province, indicator and document lists, what a filter narrows by.</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<Target>> TargetsByYear { get; }
     public IReadOnlyDictionary<string, CatalogueEntry> CatalogueEntriesById { get; }
 
     public CatalogueSnapshot(CatalogueData data)
@@ -129,7 +132,34 @@ public sealed class CatalogueSnapshot
         AgenciesById = agencies;
         IndicatorsById = indicators;
         TargetsById = Targets.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        TargetsByYear = Targets.GroupBy(t => t.Year).ToDictionary(g => g.Key, g => (IReadOnlyList<Target>)g.ToList());
         CatalogueEntriesById = CatalogueEntries.ToDictionary(e => e.Id, StringComparer.Ordinal);
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Lazy<Text.ISearchIndex>> _search = new();
+
+    /// <summary>The search index of the entity set of <paramref name="entityType"/>, built on first use.</summary>
+    public Text.ISearchIndex SearchIndexOf(Type entityType) =>
+        _search.GetOrAdd(entityType, type => new Lazy<Text.ISearchIndex>(() => type.Name switch
+        {
+            nameof(Province) => new Text.SearchIndex<Province>(Provinces),
+            nameof(Document) => new Text.SearchIndex<Document>(Documents),
+            nameof(Group) => new Text.SearchIndex<Group>(Groups),
+            nameof(Unit) => new Text.SearchIndex<Unit>(Units),
+            nameof(Frequency) => new Text.SearchIndex<Frequency>(Frequencies),
+            nameof(Agency) => new Text.SearchIndex<Agency>(Agencies),
+            nameof(Indicator) => new Text.SearchIndex<Indicator>(Indicators),
+            nameof(Target) => new Text.SearchIndex<Target>(Targets),
+            nameof(CatalogueEntry) => new Text.SearchIndex<CatalogueEntry>(CatalogueEntries),
+            _ => throw new ArgumentException($"{type} is not an entity set of the catalogue.", nameof(entityType)),
+        })).Value;
+
+    /// <summary>Builds the search indexes of the large sets, so that the first $search does not wait for them.</summary>
+    public void WarmSearch()
+    {
+        SearchIndexOf(typeof(Target));
+        SearchIndexOf(typeof(CatalogueEntry));
+        SearchIndexOf(typeof(Indicator));
     }
 
     private static Dictionary<string, List<T>> Buckets<T>(IEnumerable<string> ids) => ids.ToDictionary(id => id, _ => new List<T>(), StringComparer.Ordinal);

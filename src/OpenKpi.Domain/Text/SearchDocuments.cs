@@ -1,27 +1,21 @@
-using System.Runtime.CompilerServices;
 using OpenKpi.Domain.Entities;
 
 namespace OpenKpi.Domain.Text;
 
-/// <summary>The text a search looks in, kept twice: as written (lower case) and folded (no marks, đ→d).</summary>
+/// <summary>The text a search looks in, kept twice: as written (lower case) and folded (no marks, đ→d); words joined by one space.</summary>
 public sealed record SearchDocument(string Exact, string Folded);
 
 /// <summary>
-/// What $search matches, per entity: names in both languages, codes and published wording. Computed
-/// once per entity instance (the snapshot's entities live as long as the process) and cached.
-/// A term matches the start of a word, so "duong" finds "đường", and "bac si" finds "bác sĩ" and "bác sỹ".
+/// What $search matches, per entity: names in both languages, codes and published wording. The index
+/// (<see cref="SearchIndex{T}"/>) holds it as words; a document is computed again only to check a phrase.
 /// </summary>
 public static class SearchDocuments
 {
-    private static readonly ConditionalWeakTable<object, SearchDocument> Cache = new();
-
-    public static SearchDocument Of(object entity) => Cache.GetValue(entity, Build);
-
-    /// <summary>True when <paramref name="foldedTerm"/> (already folded) starts a word of the entity's folded text.</summary>
-    public static bool Matches(object entity, string foldedTerm) => Contains(Of(entity).Folded, foldedTerm);
-
-    /// <summary>True when the term, as typed with its marks, starts a word of the entity's text as written.</summary>
-    public static bool MatchesExactly(object entity, string exactTerm) => Contains(Of(entity).Exact, exactTerm);
+    public static SearchDocument Of(object entity)
+    {
+        var text = string.Join(" ", FieldsOf(entity));
+        return new SearchDocument(Normalise(text, fold: false), Normalise(text, fold: true));
+    }
 
     /// <summary>
     /// A term as the search compares it: each run of letters and digits, joined by one space, either
@@ -30,14 +24,17 @@ public static class SearchDocuments
     public static string Normalise(string text, bool fold) =>
         Words(fold ? VietnameseText.Fold(text).Replace('y', 'i') : text.ToLowerInvariant());
 
-    private static bool Contains(string words, string term) =>
-        term.Length > 0 && (" " + words).Contains(" " + term, StringComparison.Ordinal);
-
-    private static SearchDocument Build(object entity)
+    /// <summary>True when <paramref name="term"/> (normalised) starts a run of the words of <paramref name="words"/>.</summary>
+    public static bool StartsWords(string words, string term)
     {
-        var text = string.Join(" ", Fields(entity).Where(f => !string.IsNullOrEmpty(f)));
-        return new SearchDocument(Normalise(text, fold: false), Normalise(text, fold: true));
+        if (term.Length == 0) return false;
+        for (var at = words.IndexOf(term, StringComparison.Ordinal); at >= 0; at = words.IndexOf(term, at + 1, StringComparison.Ordinal))
+            if (at == 0 || words[at - 1] == ' ') return true;
+        return false;
     }
+
+    /// <summary>The texts of an entity a search looks in; its document is their words, in this order.</summary>
+    public static IEnumerable<string> FieldsOf(object entity) => Fields(entity).Where(f => !string.IsNullOrEmpty(f))!;
 
     private static IEnumerable<string?> Fields(object entity) => entity switch
     {

@@ -1,0 +1,189 @@
+using System.Numerics;
+
+namespace OpenKpi.Domain.Text;
+
+/// <summary>
+/// The words of every entity of one collection, folded and as written, each word with the sorted
+/// positions of the entities that contain it. A search looks up its terms' words (a term's last word as
+/// a prefix: "si" finds "sinh") instead of reading every entity's text; a phrase ("bac si") is checked
+/// against the text of the few entities that have all its words.
+/// </summary>
+public sealed class SearchIndex<T> : ISearchIndex where T : class
+{
+    private readonly IReadOnlyList<T> _entities;
+    private readonly Dictionary<T, int> _positions;
+    private readonly Words _folded;
+    private readonly Words _exact;
+
+    public SearchIndex(IReadOnlyList<T> entities)
+    {
+        _entities = entities;
+        _positions = new Dictionary<T, int>(entities.Count, ReferenceEqualityComparer.Instance);
+        var folded = new WordsBuilder();
+        var exact = new WordsBuilder();
+        // A document's words are its fields' words; labels and names repeat across provinces and years, so each
+        // distinct field is split, folded and looked up once.
+        var fields = new Dictionary<string, (int[] Exact, int[] Folded)>(StringComparer.Ordinal);
+        for (var i = 0; i < entities.Count; i++)
+        {
+            _positions[entities[i]] = i;
+            foreach (var field in SearchDocuments.FieldsOf(entities[i]))
+            {
+                if (!fields.TryGetValue(field, out var words))
+                    fields[field] = words = (exact.Ids(SearchDocuments.Normalise(field, fold: false)), folded.Ids(SearchDocuments.Normalise(field, fold: true)));
+                folded.Add(words.Folded, i);
+                exact.Add(words.Exact, i);
+            }
+        }
+        _folded = folded.Build();
+        _exact = exact.Build();
+    }
+
+    public int Count => _entities.Count;
+
+    public bool Covers(object collection) => ReferenceEquals(collection, _entities);
+
+    System.Collections.IList ISearchIndex.Find(SearchQuery query, bool exactFirst, System.Collections.IEnumerable? within) =>
+        Find(query, exactFirst, within?.Cast<T>());
+
+    /// <summary>
+    /// The entities that match, in the collection's order, or in <paramref name="within"/>'s when a query
+    /// reaches only some of them (a navigation); with <paramref name="exactFirst"/>, those whose words also
+    /// agree with the terms' marks as typed come first ("má" before "mà"), the order kept otherwise.
+    /// </summary>
+    public List<T> Find(SearchQuery query, bool exactFirst, IEnumerable<T>? within = null)
+    {
+        var matches = Evaluate(query);
+        var candidates = within is null
+            ? Positions(matches)
+            : within.Select(e => _positions.TryGetValue(e, out var p) ? p : -1).Where(p => p >= 0 && Has(matches, p));
+        if (!exactFirst) return candidates.Select(p => _entities[p]).ToList();
+
+        var exact = query.PositiveTerms().Select(t => Term(t.Text, _exact, fold: false)).ToList();
+        return candidates.Select(p => (Position: p, Rank: exact.Count(bits => Has(bits, p))))
+            .OrderByDescending(m => m.Rank)   // stable: equal ranks keep their order
+            .Select(m => _entities[m.Position]).ToList();
+    }
+
+    private ulong[] Evaluate(SearchQuery query) => query switch
+    {
+        SearchQuery.Term term => Term(term.Text, _folded, fold: true),
+        SearchQuery.And and => Combine(Evaluate(and.Left), Evaluate(and.Right), (a, b) => a & b),
+        SearchQuery.Or or => Combine(Evaluate(or.Left), Evaluate(or.Right), (a, b) => a | b),
+        SearchQuery.Not not => Complement(Evaluate(not.Operand)),
+        _ => new ulong[Blocks],
+    };
+
+    // A term's words: all but the last must be whole words, the last may be the start of one; a phrase
+    // of several words is then checked against each candidate's text, for the words' order.
+    private ulong[] Term(string text, Words words, bool fold)
+    {
+        var phrase = SearchDocuments.Normalise(text, fold);
+        var parts = phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) return new ulong[Blocks];
+        var bits = words.Starting(parts[^1], Blocks);
+        for (var i = 0; i < parts.Length - 1; i++) bits = Combine(bits, words.Exactly(parts[i], Blocks), (a, b) => a & b);
+        if (parts.Length == 1) return bits;
+        foreach (var position in Positions(bits).ToList())
+        {
+            var document = SearchDocuments.Of(_entities[position]);
+            if (!SearchDocuments.StartsWords(fold ? document.Folded : document.Exact, phrase)) bits[position >> 6] &= ~(1UL << position);
+        }
+        return bits;
+    }
+
+    private int Blocks => (_entities.Count + 63) >> 6;
+
+    private static bool Has(ulong[] bits, int position) => (bits[position >> 6] & (1UL << position)) != 0;
+
+    private static ulong[] Combine(ulong[] left, ulong[] right, Func<ulong, ulong, ulong> op)
+    {
+        for (var i = 0; i < left.Length; i++) left[i] = op(left[i], right[i]);
+        return left;
+    }
+
+    private ulong[] Complement(ulong[] bits)
+    {
+        for (var i = 0; i < bits.Length; i++) bits[i] = ~bits[i];
+        if (_entities.Count % 64 is var rest and > 0) bits[^1] &= (1UL << rest) - 1;
+        return bits;
+    }
+
+    private static IEnumerable<int> Positions(ulong[] bits)
+    {
+        for (var block = 0; block < bits.Length; block++)
+            for (var word = bits[block]; word != 0; word &= word - 1)
+                yield return (block << 6) + BitOperations.TrailingZeroCount(word);
+    }
+
+    /// <summary>Collects words as ids and, for each id, the positions of the entities that hold it.</summary>
+    private sealed class WordsBuilder
+    {
+        private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+        private readonly List<List<int>> _positions = [];
+
+        public int[] Ids(string words) => [.. words.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(word =>
+        {
+            if (!_ids.TryGetValue(word, out var id))
+            {
+                _ids[word] = id = _positions.Count;
+                _positions.Add([]);
+            }
+            return id;
+        })];
+
+        public void Add(int[] ids, int position)
+        {
+            foreach (var id in ids)
+            {
+                var positions = _positions[id];
+                if (positions.Count == 0 || positions[^1] != position) positions.Add(position);
+            }
+        }
+
+        public Words Build() => new(_ids.ToDictionary(w => w.Key, w => _positions[w.Value]));
+    }
+
+    /// <summary>Distinct words in ordinal order, each with the ascending positions of the entities that hold it.</summary>
+    private sealed class Words
+    {
+        private readonly string[] _words;
+        private readonly int[][] _positions;
+
+        public Words(Dictionary<string, List<int>> index)
+        {
+            _words = [.. index.Keys.Order(StringComparer.Ordinal)];
+            _positions = [.. _words.Select(w => index[w].ToArray())];
+        }
+
+        public ulong[] Exactly(string word, int blocks)
+        {
+            var bits = new ulong[blocks];
+            var at = Array.BinarySearch(_words, word, StringComparer.Ordinal);
+            if (at >= 0) Set(bits, _positions[at]);
+            return bits;
+        }
+
+        public ulong[] Starting(string prefix, int blocks)
+        {
+            var bits = new ulong[blocks];
+            var at = Array.BinarySearch(_words, prefix, StringComparer.Ordinal);
+            for (var i = at >= 0 ? at : ~at; i < _words.Length && _words[i].StartsWith(prefix, StringComparison.Ordinal); i++) Set(bits, _positions[i]);
+            return bits;
+        }
+
+        private static void Set(ulong[] bits, int[] positions)
+        {
+            foreach (var p in positions) bits[p >> 6] |= 1UL << p;
+        }
+    }
+}
+
+/// <summary>A <see cref="SearchIndex{T}"/> whose entity type is known only at run time.</summary>
+public interface ISearchIndex
+{
+    /// <summary>Whether the index holds exactly this collection (the entity set, not a navigation's part of it).</summary>
+    bool Covers(object collection);
+
+    System.Collections.IList Find(SearchQuery query, bool exactFirst, System.Collections.IEnumerable? within);
+}
