@@ -93,7 +93,7 @@ public sealed class CollectionJsonFormatter : OutputFormatter
             writer.WriteStartObject();
             if (row is ISelectExpandWrapper wrapper)
             {
-                var values = wrapper.ToDictionary();
+                var values = SelectedValues.Of(wrapper);
                 foreach (var property in shape.Properties)
                     if (selected!.Contains(property)) property.WriteFrom(writer, values[property.Name]);
             }

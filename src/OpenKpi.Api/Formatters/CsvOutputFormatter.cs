@@ -33,8 +33,10 @@ public sealed class CsvOutputFormatter : TextOutputFormatter
             FileName = $"openkpi-{FileName(set)}-{version}.csv",
         }.ToString();
 
-        var bytes = selectedEncoding.GetPreamble().Concat(selectedEncoding.GetBytes(CsvTable.Write(rows))).ToArray();
-        await response.Body.WriteAsync(bytes, context.HttpContext.RequestAborted);
+        // The writer puts the BOM first and sends its buffer out in pieces (the body takes no synchronous writes).
+        await using var text = new StreamWriter(response.Body, selectedEncoding, bufferSize: 16 * 1024, leaveOpen: true);
+        foreach (var line in CsvTable.Lines(rows)) await text.WriteAsync(line.AsMemory(), context.HttpContext.RequestAborted);
+        await text.FlushAsync(context.HttpContext.RequestAborted);
     }
 
     private static string FileName(string segment)

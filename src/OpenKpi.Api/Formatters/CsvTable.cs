@@ -9,14 +9,28 @@ namespace OpenKpi.Api.Formatters;
 /// <summary>Rows of entities (or of $select/$expand wrappers) as an RFC 4180 table: header line, CRLF, quoted fields.</summary>
 public static class CsvTable
 {
-    public static string Write(IReadOnlyList<OrderedDictionary<string, object?>> rows)
+    public static string Write(IReadOnlyList<OrderedDictionary<string, object?>> rows) => string.Concat(Lines(rows));
+
+    /// <summary>The table a line at a time (header first, each with its CRLF), so a large download is never one string in memory.</summary>
+    public static IEnumerable<string> Lines(IReadOnlyList<OrderedDictionary<string, object?>> rows)
     {
-        var builder = new StringBuilder();
-        var columns = rows.SelectMany(r => r.Keys).Distinct().ToList();
-        builder.AppendJoin(',', columns.Select(Quote)).Append("\r\n");
+        var columns = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in rows)
-            builder.AppendJoin(',', columns.Select(c => Quote(Format(row.GetValueOrDefault(c))))).Append("\r\n");
-        return builder.ToString();
+            foreach (var key in row.Keys)
+                if (seen.Add(key)) columns.Add(key);
+        yield return string.Join(',', columns.Select(Quote)) + "\r\n";
+        var line = new StringBuilder();
+        foreach (var row in rows)
+        {
+            line.Clear();
+            for (var i = 0; i < columns.Count; i++)
+            {
+                if (i > 0) line.Append(',');
+                line.Append(Quote(Format(row.GetValueOrDefault(columns[i]))));
+            }
+            yield return line.Append("\r\n").ToString();
+        }
     }
 
     // The rows of a collection, or the one row of a single entity, as ordered column → value maps.
@@ -35,7 +49,7 @@ public static class CsvTable
         var row = new OrderedDictionary<string, object?>();
         var entityType = EntityTypeOf(wrapper);
         var expanded = new List<(string Name, ISelectExpandWrapper Wrapper)>();
-        foreach (var (name, value) in wrapper.ToDictionary())
+        foreach (var (name, value) in SelectedValues.Of(wrapper))
         {
             if (value is ISelectExpandWrapper nested) expanded.Add((name, nested));
             else if (value is IEnumerable and not string && !IsScalarCollection(value)) continue; // an expanded collection has no column shape: use the navigation's own CSV
@@ -47,38 +61,41 @@ public static class CsvTable
         return row;
     }
 
-    private static Type? EntityTypeOf(ISelectExpandWrapper wrapper)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Type?> EntityTypes = new();
+
+    private static Type? EntityTypeOf(ISelectExpandWrapper wrapper) => EntityTypes.GetOrAdd(wrapper.GetType(), wrapperType =>
     {
-        for (var type = wrapper.GetType(); type is not null; type = type.BaseType)
+        for (var type = wrapperType; type is not null; type = type.BaseType)
             if (type.IsGenericType && type.GetGenericArguments() is [var entity]) return entity;
         return null;
-    }
+    });
 
-    private static bool IsNavigation(Type? entityType, string name) =>
-        entityType?.GetProperty(name) is { } property && !IsScalar(property.PropertyType) && property.PropertyType != typeof(string[]);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type?, string), bool> Navigations = new();
+
+    private static bool IsNavigation(Type? entityType, string name) => Navigations.GetOrAdd((entityType, name), key =>
+        key.Item1?.GetProperty(key.Item2) is { } property && !IsScalar(property.PropertyType) && property.PropertyType != typeof(string[]));
 
     private static OrderedDictionary<string, object?> Columns(object? entity, string prefix)
     {
         var row = new OrderedDictionary<string, object?>();
         if (entity is null) return row;
-        foreach (var property in Structural(entity.GetType())) row[prefix + property.Name] = property.GetValue(entity);
+        foreach (var (name, get) in Structural(entity.GetType())) row[prefix + name] = get(entity);
         return row;
     }
 
-    private static readonly Dictionary<Type, PropertyInfo[]> StructuralCache = [];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, (string Name, Func<object, object?> Get)[]> StructuralCache = new();
 
-    // Structural properties: scalars and collections of scalars; navigation properties are left out.
-    private static PropertyInfo[] Structural(Type type)
-    {
-        lock (StructuralCache)
-        {
-            if (StructuralCache.TryGetValue(type, out var cached)) return cached;
-            var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                .Where(p => p.GetIndexParameters().Length == 0 && (IsScalar(p.PropertyType) || p.PropertyType == typeof(string[])))
-                .ToArray();
-            return StructuralCache[type] = properties;
-        }
-    }
+    // Structural properties (scalars and collections of scalars; navigation properties are left out), each with a compiled getter.
+    private static (string Name, Func<object, object?> Get)[] Structural(Type type) => StructuralCache.GetOrAdd(type, t =>
+        [.. t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0 && (IsScalar(p.PropertyType) || p.PropertyType == typeof(string[])))
+            .Select(p =>
+            {
+                var entity = System.Linq.Expressions.Expression.Parameter(typeof(object));
+                var value = System.Linq.Expressions.Expression.Convert(
+                    System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(entity, t), p), typeof(object));
+                return (p.Name, System.Linq.Expressions.Expression.Lambda<Func<object, object?>>(value, entity).Compile());
+            })]);
 
     private static bool IsScalar(Type type)
     {
