@@ -63,10 +63,10 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         var query = http.Request.Query;
         if (query.ContainsKey("$format") || query.ContainsKey("$apply") || query.ContainsKey("$compute")) return false;
 
-        if (ElementType(rows.GetType()) is not { } elementType || _shapes.GetOrAdd(set.EntityType.ClrTypeOf(), t => Shape.Of(t, set.EntityType)) is not { } shape) return false;
+        if (ElementType(rows.GetType()) is not { } elementType || ShapeOf(set.EntityType) is not { } shape) return false;
         return feature.SelectExpandClause is null
             ? elementType == shape.ClrType
-            : typeof(ISelectExpandWrapper).IsAssignableFrom(elementType) && Selection(feature.SelectExpandClause, shape) is not null;
+            : typeof(ISelectExpandWrapper).IsAssignableFrom(elementType) && SelectionOf(feature.SelectExpandClause, shape) is not null;
     }
 
     public override void WriteResponseHeaders(OutputFormatterWriteContext context) => context.HttpContext.Response.ContentType = ContentType;
@@ -76,14 +76,14 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         var http = context.HttpContext;
         var feature = http.ODataFeature();
         var rows = (IList)context.Object!;
-        var shape = _shapes[((IEdmEntitySet)feature.Path.NavigationSource()).EntityType.ClrTypeOf()]!;
-        var selected = feature.SelectExpandClause is { } clause ? Selection(clause, shape) : null;
+        var shape = ShapeOf(((IEdmEntitySet)feature.Path.NavigationSource()).EntityType)!;
+        var selected = feature.SelectExpandClause is { } clause ? SelectionOf(clause, shape) : null;
 
         Interlocked.Increment(ref _written);
         await using var writer = new Utf8JsonWriter(http.Response.Body, WriterOptions);
         writer.WriteStartObject();
         var context_ = http.Request.CreateODataLink() + "/$metadata#" + feature.Path.NavigationSource().Name
-            + (selected is null ? "" : "(" + string.Join(",", selected.Select(p => p.Name)) + ")");
+            + (selected is null ? "" : "(" + selected.ContextUrl() + ")");
         writer.WriteString("@odata.context", context_);
         if (feature.TotalCount is { } count) writer.WriteNumber("@odata.count", count);
         writer.WritePropertyName("value");
@@ -91,16 +91,8 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         foreach (var row in rows)
         {
             writer.WriteStartObject();
-            if (row is ISelectExpandWrapper wrapper)
-            {
-                var values = SelectedValues.Of(wrapper);
-                foreach (var property in shape.Properties)
-                    if (selected!.Contains(property)) property.WriteFrom(writer, values[property.Name]);
-            }
-            else
-            {
-                foreach (var property in shape.Properties) property.Write(writer, row!);
-            }
+            if (row is ISelectExpandWrapper wrapper) selected!.Write(writer, shape, wrapper);
+            else foreach (var property in shape.Properties) property.Write(writer, row!);
             writer.WriteEndObject();
             if (writer.BytesPending > 16 * 1024) await writer.FlushAsync(http.RequestAborted);
         }
@@ -111,23 +103,73 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         await writer.FlushAsync(http.RequestAborted);
     }
 
-    // The properties a $select names, in its order, when it names only plain properties of the entity.
-    private static List<Property>? Selection(SelectExpandClause clause, Shape shape)
+    private Shape? ShapeOf(IEdmEntityType type) => _shapes.GetOrAdd(type.ClrTypeOf(), t => Shape.Of(t, type));
+
+    // What a $select/$expand asks for, when this writer takes it: plain properties, and expansions of single-valued
+    // navigations that themselves select plain properties ("$select=Id&$expand=Province($select=Name)").
+    private Selection? SelectionOf(SelectExpandClause clause, Shape shape)
     {
-        if (clause.AllSelected) return null;
-        var selected = new List<Property>();
-        foreach (var item in clause.SelectedItems)
+        var plain = clause.SelectedItems.OfType<PathSelectItem>().ToList();
+        var expanded = clause.SelectedItems.OfType<ExpandedNavigationSelectItem>().ToList();
+        if (clause.AllSelected || plain.Count + expanded.Count != clause.SelectedItems.Count()) return null;
+        if (Properties(new SelectExpandClause(plain, allSelected: false), shape) is not { } properties) return null;
+        var expansions = new List<Expansion>();
+        foreach (var item in expanded)
         {
-            if (item is not PathSelectItem { SelectedPath: { Count: 1 } selectedPath } path
-                || path.SelectAndExpand is { AllSelected: false } || path.SelectAndExpand?.SelectedItems.Any() == true || path.FilterOption is not null || path.OrderByOption is not null
-                || path.TopOption is not null || path.SkipOption is not null || path.CountOption is not null || path.SearchOption is not null || path.ComputeOption is not null
-                || selectedPath.FirstSegment is not PropertySegment segment
-                || shape.Properties.FirstOrDefault(p => p.Name == segment.Property.Name) is not { } property
-                || selected.Contains(property))
+            if (item.PathToNavigationProperty is not { Count: 1 } path || path.FirstSegment is not NavigationPropertySegment { NavigationProperty: var navigation }
+                || navigation.Type.IsCollection() || item.FilterOption is not null || item.OrderByOption is not null || item.TopOption is not null
+                || item.SkipOption is not null || item.CountOption is not null || item.SearchOption is not null || item.LevelsOption is not null
+                || item.ComputeOption is not null || item.ApplyOption is not null
+                || ShapeOf(navigation.ToEntityType()) is not { } target || Properties(item.SelectAndExpand, target) is not { } nested)
                 return null;
+            expansions.Add(new Expansion(navigation.Name, JsonEncodedText.Encode(navigation.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping), target, nested));
+        }
+        return new Selection(properties, expansions);
+    }
+
+    // The properties a $select names, in its order, when it names only plain properties of the entity.
+    private static List<Property>? Properties(SelectExpandClause clause, Shape shape)
+    {
+        if (PlainSelection.Of(clause) is not { } names) return null;
+        var selected = new List<Property>(names.Count);
+        foreach (var name in names)
+        {
+            if (shape.Properties.FirstOrDefault(p => p.Name == name) is not { } property) return null;
             selected.Add(property);
         }
         return selected;
+    }
+
+    private sealed record Expansion(string Name, JsonEncodedText EncodedName, Shape Target, List<Property> Selected);
+
+    /// <summary>A row's selected properties (in the model's order), then its expansions (in the order asked).</summary>
+    private sealed record Selection(List<Property> Selected, List<Expansion> Expansions)
+    {
+        public string ContextUrl() => string.Join(",", Selected.Select(p => p.Name)
+            .Concat(Expansions.Select(e => $"{e.Name}({string.Join(",", e.Selected.Select(p => p.Name))})")));
+
+        public void Write(Utf8JsonWriter writer, Shape shape, ISelectExpandWrapper row)
+        {
+            var values = SelectedValues.Of(row);
+            WriteProperties(writer, shape, Selected, values);
+            foreach (var expansion in Expansions)
+            {
+                writer.WritePropertyName(expansion.EncodedName);
+                if (values.TryGetValue(expansion.Name, out var value) && value is ISelectExpandWrapper nested)
+                {
+                    writer.WriteStartObject();
+                    WriteProperties(writer, expansion.Target, expansion.Selected, SelectedValues.Of(nested));
+                    writer.WriteEndObject();
+                }
+                else writer.WriteNullValue();
+            }
+        }
+
+        private static void WriteProperties(Utf8JsonWriter writer, Shape shape, List<Property> selected, IDictionary<string, object> values)
+        {
+            foreach (var property in shape.Properties)
+                if (selected.Contains(property)) property.WriteFrom(writer, values[property.Name]);
+        }
     }
 
     private static Type? ElementType(Type listType) =>

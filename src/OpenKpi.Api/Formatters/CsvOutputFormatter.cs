@@ -14,6 +14,9 @@ public sealed class CsvOutputFormatter : TextOutputFormatter
 {
     public const string MediaType = "text/csv";
 
+    /// <summary>Where the query attribute leaves the columns of a plain $select whose projection it skipped.</summary>
+    public const string ColumnsKey = "OpenKpi.CsvColumns";
+
     public CsvOutputFormatter()
     {
         SupportedMediaTypes.Add(MediaType);
@@ -25,7 +28,6 @@ public sealed class CsvOutputFormatter : TextOutputFormatter
     public override async Task WriteResponseBodyAsync(OutputFormatterWriteContext context, Encoding selectedEncoding)
     {
         var response = context.HttpContext.Response;
-        var rows = CsvTable.Rows(context.Object).ToList();
         var set = context.HttpContext.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "data";
         var version = context.HttpContext.RequestServices.GetService<CatalogueSnapshot>()?.Dataset.Version ?? "current";
         response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment")
@@ -35,7 +37,9 @@ public sealed class CsvOutputFormatter : TextOutputFormatter
 
         // The writer puts the BOM first and sends its buffer out in pieces (the body takes no synchronous writes).
         await using var text = new StreamWriter(response.Body, selectedEncoding, bufferSize: 16 * 1024, leaveOpen: true);
-        foreach (var line in CsvTable.Lines(rows)) await text.WriteAsync(line.AsMemory(), context.HttpContext.RequestAborted);
+        var lines = CsvTable.EntityLines(context.Object, context.HttpContext.Items[ColumnsKey] as IReadOnlyList<string>)
+            ?? CsvTable.Lines(CsvTable.Rows(context.Object).ToList());
+        foreach (var chunk in CsvTable.Chunks(lines)) await text.WriteAsync(chunk.AsMemory(), context.HttpContext.RequestAborted);
         await text.FlushAsync(context.HttpContext.RequestAborted);
     }
 

@@ -33,6 +33,64 @@ public static class CsvTable
         }
     }
 
+    /// <summary>
+    /// A page of whole entities (no $select/$expand projection), as lines, straight from their properties: the
+    /// <paramref name="columns"/> named (a plain $select, in its order) or every structural property. Null when
+    /// the rows are anything else, which <see cref="Rows"/> and <see cref="Lines"/> write.
+    /// </summary>
+    public static IEnumerable<string>? EntityLines(object? value, IReadOnlyList<string>? columns)
+    {
+        // A page arrives as a List<T>; one entity by key as the entity itself.
+        var (list, type) = value switch
+        {
+            IList page when page.GetType() is { IsGenericType: true } t && t.GetGenericArguments() is [var element] => (page, element),
+            not null and not IEnumerable and not ISelectExpandWrapper => (new object[] { value }, value.GetType()),
+            _ => ((IList?)null, (Type?)null),
+        };
+        if (list is null || type is null || typeof(ISelectExpandWrapper).IsAssignableFrom(type) || IsScalar(type) || type == typeof(string))
+            return null;
+        var structural = Structural(type);
+        var chosen = columns is null ? structural : columns.Select(c => structural.FirstOrDefault(p => p.Name == c)).ToArray();
+        if (chosen.Any(c => c.Get is null)) return null;
+        return EntityLines(list, chosen);
+    }
+
+    private static IEnumerable<string> EntityLines(IList rows, (string Name, Func<object, object?> Get)[] columns)
+    {
+        yield return string.Join(',', columns.Select(c => Quote(c.Name))) + "\r\n";
+        var line = new StringBuilder();
+        foreach (var row in rows)
+        {
+            line.Clear();
+            for (var i = 0; i < columns.Length; i++)
+            {
+                if (i > 0) line.Append(',');
+                switch (columns[i].Get(row!))
+                {
+                    // Numbers never need quoting, and are written into the line without a string of their own.
+                    case int number: line.Append(CultureInfo.InvariantCulture, $"{number}"); break;
+                    case decimal number: line.Append(CultureInfo.InvariantCulture, $"{number}"); break;
+                    case var value: line.Append(Quote(Format(value))); break;
+                }
+            }
+            yield return line.Append("\r\n").ToString();
+        }
+    }
+
+    /// <summary>Lines joined into pieces of about <paramref name="size"/> characters: one write each, none on the large-object heap.</summary>
+    public static IEnumerable<string> Chunks(IEnumerable<string> lines, int size = 16 * 1024)
+    {
+        var chunk = new StringBuilder(size + 1024);
+        foreach (var line in lines)
+        {
+            chunk.Append(line);
+            if (chunk.Length < size) continue;
+            yield return chunk.ToString();
+            chunk.Clear();
+        }
+        if (chunk.Length > 0) yield return chunk.ToString();
+    }
+
     // The rows of a collection, or the one row of a single entity, as ordered column → value maps.
     public static IEnumerable<OrderedDictionary<string, object?>> Rows(object? value) => value switch
     {

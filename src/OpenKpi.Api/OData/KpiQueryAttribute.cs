@@ -56,6 +56,12 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
             ignored = AllowedQueryOptions.Search;
         }
         var paged = !queryOptions.Request.WantsCsv();
+        // CSV of plain columns: the writer reads them from the entities, without the library's per-row projection.
+        if (!paged && queryOptions.SelectExpand is { SelectExpandClause: var selection } && PlainSelection.Of(selection) is { } columns)
+        {
+            queryOptions.Request.HttpContext.Items[CsvOutputFormatter.ColumnsKey] = columns;
+            ignored |= AllowedQueryOptions.Select;
+        }
         return queryOptions.ApplyTo(queryable, new ODataQuerySettings
         {
             PageSize = paged ? QueryLimits.PageSize : null,

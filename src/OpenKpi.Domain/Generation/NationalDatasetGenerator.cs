@@ -23,10 +23,14 @@ public static class NationalDatasetGenerator
     public const int Years = 10;
     private const string SourceFile = "SYNTHETIC.txt";
 
-    /// <summary>Writes the real seeds and <paramref name="targetCount"/> synthetic targets; returns how many synthetic targets it wrote.</summary>
-    public static int Generate(string realSeeds, string outputSeeds, int targetCount, int seed)
+    /// <summary>
+    /// Writes the real seeds and <paramref name="targets"/> synthetic targets (by default a decade of every
+    /// indicator in every synthetic province); returns how many synthetic targets it wrote.
+    /// </summary>
+    public static int Generate(string realSeeds, string outputSeeds, int? targets, int seed)
     {
         var real = SeedImporter.Load(realSeeds);
+        var targetCount = targets ?? Provinces * Years * real.Indicators.Count;
         var random = new Random(seed);
         Clear(outputSeeds);
         foreach (var file in Directory.GetFiles(realSeeds, "*", SearchOption.AllDirectories))

@@ -43,7 +43,7 @@ public sealed class SearchIndex<T> : ISearchIndex where T : class
 
     public bool Covers(object collection) => ReferenceEquals(collection, _entities);
 
-    System.Collections.IList ISearchIndex.Find(SearchQuery query, bool exactFirst, System.Collections.IEnumerable? within) =>
+    System.Collections.IEnumerable ISearchIndex.Find(SearchQuery query, bool exactFirst, System.Collections.IEnumerable? within) =>
         Find(query, exactFirst, within?.Cast<T>());
 
     /// <summary>
@@ -51,18 +51,34 @@ public sealed class SearchIndex<T> : ISearchIndex where T : class
     /// reaches only some of them (a navigation); with <paramref name="exactFirst"/>, those whose words also
     /// agree with the terms' marks as typed come first ("má" before "mà"), the order kept otherwise.
     /// </summary>
-    public List<T> Find(SearchQuery query, bool exactFirst, IEnumerable<T>? within = null)
+    public IEnumerable<T> Find(SearchQuery query, bool exactFirst, IEnumerable<T>? within = null)
     {
         var matches = Evaluate(query);
-        var candidates = within is null
-            ? Positions(matches)
-            : within.Select(e => _positions.TryGetValue(e, out var p) ? p : -1).Where(p => p >= 0 && Has(matches, p));
-        if (!exactFirst) return candidates.Select(p => _entities[p]).ToList();
+        var exact = exactFirst ? query.PositiveTerms().Select(t => Term(t.Text, _exact, fold: false)).ToArray() : [];
+        return Matches(matches, exact, within);
+    }
 
-        var exact = query.PositiveTerms().Select(t => Term(t.Text, _exact, fold: false)).ToList();
-        return candidates.Select(p => (Position: p, Rank: exact.Count(bits => Has(bits, p))))
-            .OrderByDescending(m => m.Rank)   // stable: equal ranks keep their order
-            .Select(m => _entities[m.Position]).ToList();
+    // Read from the bitsets as the caller pages through them (nothing as large as the matches is built):
+    // ranks (terms matched as typed, a small count) from the highest, each in the collection's or within's order.
+    private IEnumerable<T> Matches(ulong[] matches, ulong[][] exact, IEnumerable<T>? within)
+    {
+        for (var rank = exact.Length; rank >= 0; rank--)
+        {
+            var positions = within is null
+                ? Positions(matches)
+                : within.Select(e => _positions.TryGetValue(e, out var p) ? p : -1).Where(p => p >= 0 && Has(matches, p));
+            foreach (var position in positions)
+            {
+                if (exact.Length == 0 || Rank(exact, position) == rank) yield return _entities[position];
+            }
+        }
+    }
+
+    private static int Rank(ulong[][] exact, int position)
+    {
+        var rank = 0;
+        foreach (var bits in exact) if (Has(bits, position)) rank++;
+        return rank;
     }
 
     private ulong[] Evaluate(SearchQuery query) => query switch
@@ -185,5 +201,5 @@ public interface ISearchIndex
     /// <summary>Whether the index holds exactly this collection (the entity set, not a navigation's part of it).</summary>
     bool Covers(object collection);
 
-    System.Collections.IList Find(SearchQuery query, bool exactFirst, System.Collections.IEnumerable? within);
+    System.Collections.IEnumerable Find(SearchQuery query, bool exactFirst, System.Collections.IEnumerable? within);
 }

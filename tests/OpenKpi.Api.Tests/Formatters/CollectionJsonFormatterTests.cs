@@ -69,11 +69,18 @@ public sealed class CollectionJsonFormatterTests(TwoWriters writers) : IClassFix
     [InlineData("/odata/Targets?$filter=Comparator eq 'Between' and Lower gt 10&$orderby=Upper desc")]
     [InlineData("/odata/Documents?$select=IssuedOn,Number,Id")]
     [InlineData("/odata/Units?$select=Spellings,Multiplier,BaseUnit")]
+    [InlineData("/odata/Indicators('doctors-per-10000-population')/Targets?$expand=Province($select=Name)&$select=Id,Year,RawValue")]
+    [InlineData("/odata/Targets?$expand=Province($select=NameEn,Name),Indicator($select=Name,GroupId)&$select=RawValue,Id&$count=true")]
+    [InlineData("/odata/Targets?$select=DocumentId,Year&$expand=Document($select=Number,IssuedOn),Unit($select=Multiplier)&$skip=150")]
+    [InlineData("/odata/v1/CatalogueEntries?$expand=Agency($select=Name),Indicator($select=Id)&$select=Code&$top=130")]
     public async Task NavigationSearchFilterAndEveryValueTypeAreWrittenAsTheLibraryWritesThem(string url) =>
         await SameAnswer(url, expectFast: true);
 
     [Theory]
+    [InlineData("/odata/Targets?$expand=Indicator&$top=3", null)]
     [InlineData("/odata/Targets?$expand=Indicator($select=Name)&$top=3", null)]
+    [InlineData("/odata/Indicators?$select=Id&$expand=Targets($select=Id)&$top=3", null)]
+    [InlineData("/odata/Targets?$select=Id&$expand=Indicator($select=Name;$expand=Group($select=Name))&$top=3", null)]
     [InlineData("/odata/Targets?$apply=groupby((Comparator),aggregate($count as Count))", null)]
     [InlineData("/odata/Targets('ls-qd136-2024-001')", null)]
     [InlineData("/odata/Targets/$count", null)]
