@@ -1,0 +1,10 @@
+using BenchmarkDotNet.Running;
+
+namespace OpenKpi.Benchmarks;
+
+/// <summary>dotnet run -c Release --project tests/OpenKpi.Benchmarks [-- --filter *]   (tests/benchmark/run.sh runs it too)</summary>
+public static class Benchmarks
+{
+    public static void Main(string[] args) =>
+        BenchmarkSwitcher.FromAssembly(typeof(Benchmarks).Assembly).Run(args.Length > 0 ? args : ["--filter", "*"]);
+}
