@@ -16,8 +16,9 @@ if ! command -v wrk >/dev/null; then
 fi
 
 dotnet publish src/OpenKpi.Api -c Release -o "$work/app" --nologo -v quiet >/dev/null
-Catalogue__SeedDirectory="$PWD/seeds" Catalogue__DatabasePath="$work/openkpi.db" RateLimiting__PermitLimit=100000000 \
-  dotnet "$work/app/OpenKpi.Api.dll" --urls "http://127.0.0.1:$port" > "$work/api.log" 2>&1 &
+# From the publish folder, its content root, so that it reads the published appsettings.json.
+(cd "$work/app" && Catalogue__SeedDirectory="$OLDPWD/seeds" Catalogue__DatabasePath="$work/openkpi.db" RateLimiting__PermitLimit=100000000 \
+  exec dotnet OpenKpi.Api.dll --urls "http://127.0.0.1:$port" > "$work/api.log" 2>&1) &
 api_pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
 
