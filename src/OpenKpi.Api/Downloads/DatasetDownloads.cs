@@ -5,29 +5,76 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
 using OpenKpi.Api.Formatters;
 using OpenKpi.Domain.Catalogue;
 
 namespace OpenKpi.Api.Downloads;
 
-/// <summary>One downloadable file of the whole dataset, with what a client needs to check it.</summary>
-public sealed record DownloadFile(string Name, string MediaType, byte[] Content)
-{
-    public long Size => Content.Length;
-    public string Sha256 { get; } = Convert.ToHexStringLower(SHA256.HashData(Content));
-}
+/// <summary>
+/// One downloadable file of the whole dataset, with what a client needs to check it: its size and SHA-256.
+/// It lives at <c>Path</c>, or, when no folder was writable, in <c>Content</c>.
+/// </summary>
+public sealed record DownloadFile(string Name, string MediaType, long Size, string Sha256, string? Path, byte[]? Content);
 
 /// <summary>
 /// The whole dataset in one JSON file and as one CSV per entity set in a zip, built once per dataset
-/// version (the snapshot never changes while the process runs) on first request.
+/// version (the snapshot never changes while the process runs) on first request. Each is streamed into a
+/// file of a folder of its own in the temporary directory and served from there, so the process never holds
+/// a whole download in memory (at national scale they are tens of megabytes); on a read-only file system
+/// with no writable temporary directory they are kept in memory instead.
 /// </summary>
-public sealed class DatasetDownloads(CatalogueSnapshot catalogue)
+public sealed class DatasetDownloads : IDisposable
 {
-    private readonly Lazy<DownloadFile> _json = new(() => BuildJson(catalogue));
-    private readonly Lazy<DownloadFile> _csv = new(() => BuildCsvZip(catalogue));
+    private readonly CatalogueSnapshot _catalogue;
+    private readonly ILogger<DatasetDownloads> _logger;
+    private readonly Lazy<string?> _folder;
+    private readonly Lazy<DownloadFile> _json;
+    private readonly Lazy<DownloadFile> _csv;
+
+    public DatasetDownloads(CatalogueSnapshot catalogue, ILogger<DatasetDownloads> logger)
+    {
+        _catalogue = catalogue;
+        _logger = logger;
+        _folder = new(CreateFolder);
+        _json = new(() => Build($"openkpi-{catalogue.Dataset.Version}.json", "application/json", WriteJson));
+        _csv = new(() => Build($"openkpi-{catalogue.Dataset.Version}-csv.zip", "application/zip", WriteCsvZip));
+    }
 
     public DownloadFile Json => _json.Value;
     public DownloadFile CsvZip => _csv.Value;
+
+    public void Dispose()
+    {
+        if (_folder is { IsValueCreated: true, Value: { } folder })
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private string? CreateFolder()
+    {
+        try { return Directory.CreateTempSubdirectory("openkpi-downloads-").FullName; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("No writable temporary folder ({Reason}): the dataset downloads are kept in memory", e.Message);
+            return null;
+        }
+    }
+
+    private DownloadFile Build(string name, string mediaType, Action<Stream> write)
+    {
+        if (_folder.Value is not { } folder)
+        {
+            using var buffer = new MemoryStream();
+            write(buffer);
+            var bytes = buffer.ToArray();
+            return new DownloadFile(name, mediaType, bytes.LongLength, Convert.ToHexStringLower(SHA256.HashData(bytes)), null, bytes);
+        }
+        var path = System.IO.Path.Combine(folder, name);
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
+            write(file);
+        using var written = File.OpenRead(path);
+        return new DownloadFile(name, mediaType, written.Length, Convert.ToHexStringLower(SHA256.HashData(written)), path, null);
+    }
 
     private static IEnumerable<(string Name, IEnumerable<object> Rows)> Sets(CatalogueSnapshot c) =>
     [
@@ -36,31 +83,24 @@ public sealed class DatasetDownloads(CatalogueSnapshot catalogue)
         ("Targets", c.Targets), ("CatalogueEntries", c.CatalogueEntries),
     ];
 
-    private static DownloadFile BuildJson(CatalogueSnapshot catalogue)
+    private void WriteJson(Stream stream)
     {
-        var document = new Dictionary<string, object> { ["Dataset"] = catalogue.Dataset };
-        foreach (var (name, rows) in Sets(catalogue)) document[name] = rows;
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(document, JsonOptions);
-        return new DownloadFile($"openkpi-{catalogue.Dataset.Version}.json", "application/json", bytes);
+        var document = new Dictionary<string, object> { ["Dataset"] = _catalogue.Dataset };
+        foreach (var (name, rows) in Sets(_catalogue)) document[name] = rows;
+        JsonSerializer.Serialize(stream, document, JsonOptions);
     }
 
-    private static DownloadFile BuildCsvZip(CatalogueSnapshot catalogue)
+    private void WriteCsvZip(Stream stream)
     {
-        using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        var stamp = new DateTimeOffset(DateTime.SpecifyKind(_catalogue.Dataset.ImportedAtUtc, DateTimeKind.Utc));
+        foreach (var (name, rows) in Sets(_catalogue))
         {
-            var stamp = new DateTimeOffset(DateTime.SpecifyKind(catalogue.Dataset.ImportedAtUtc, DateTimeKind.Utc));
-            foreach (var (name, rows) in Sets(catalogue))
-            {
-                var entry = zip.CreateEntry($"{name}.csv", CompressionLevel.Optimal);
-                entry.LastWriteTime = stamp;
-                using var stream = entry.Open();
-                var encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true);
-                stream.Write(encoding.GetPreamble());
-                stream.Write(encoding.GetBytes(CsvTable.Write(CsvTable.Rows(rows).ToList())));
-            }
+            var entry = zip.CreateEntry($"{name}.csv", CompressionLevel.Optimal);
+            entry.LastWriteTime = stamp;
+            using var writer = new StreamWriter(entry.Open(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+            foreach (var line in CsvTable.Lines(CsvTable.Rows(rows).ToList())) writer.Write(line);
         }
-        return new DownloadFile($"openkpi-{catalogue.Dataset.Version}-csv.zip", "application/zip", buffer.ToArray());
     }
 
     // Records only: the navigation properties (marked [BsonIgnore] for the store) would repeat the dataset in cycles.

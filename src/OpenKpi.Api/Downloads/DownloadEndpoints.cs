@@ -15,5 +15,7 @@ public static class DownloadEndpoints
         return app;
     }
 
-    private static IResult File(DownloadFile file) => Results.File(file.Content, file.MediaType, file.Name);
+    private static IResult File(DownloadFile file) => file.Path is { } path
+        ? Results.File(path, file.MediaType, file.Name, enableRangeProcessing: true)
+        : Results.File(file.Content!, file.MediaType, file.Name, enableRangeProcessing: true);
 }

@@ -51,6 +51,20 @@ public sealed class DownloadTests(KpiApplication app)
     }
 
     [Fact]
+    public async Task AnInterruptedDownloadResumesWithARangeRequest()
+    {
+        var client = app.CreateClient();
+        var whole = await client.GetByteArrayAsync("/downloads/openkpi-csv.zip");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/downloads/openkpi-csv.zip");
+        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(100, null);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal(whole[100..], await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task TheIndexNamesTheSourcesTheCountsAndTheLicence()
     {
         var index = await app.GetJson("/");
