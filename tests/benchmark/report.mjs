@@ -16,7 +16,7 @@ const ratio = (a, b) => a && b && b.rps > 0 ? `${(a.rps / b.rps).toFixed(a.rps /
 const queries = ['province-year-select', 'indicator-expand', 'search', 'count', 'csv', 'deep-page'];
 const described = {
   'province-year-select': 'a province-year filter with `$select`',
-  'indicator-expand': "an indicator's targets across provinces with `$expand`",
+  'indicator-expand': "an indicator's targets across provinces with `$expand` (json-server: the rows that name a province)",
   search: '`$search=bac si`',
   count: 'a `$count` of a year',
   csv: "a province's targets as CSV (json-server: JSON)",
