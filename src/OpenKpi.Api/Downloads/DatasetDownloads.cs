@@ -62,18 +62,12 @@ public sealed class DatasetDownloads : IDisposable
 
     private DownloadFile Build(string name, string mediaType, Action<Stream> write)
     {
-        if (_folder.Value is not { } folder)
-        {
-            using var buffer = new MemoryStream();
-            write(buffer);
-            var bytes = buffer.ToArray();
-            return new DownloadFile(name, mediaType, bytes.LongLength, Convert.ToHexStringLower(SHA256.HashData(bytes)), null, bytes);
-        }
-        var path = System.IO.Path.Combine(folder, name);
-        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
-            write(file);
-        using var written = File.OpenRead(path);
-        return new DownloadFile(name, mediaType, written.Length, Convert.ToHexStringLower(SHA256.HashData(written)), path, null);
+        var path = _folder.Value is { } folder ? System.IO.Path.Combine(folder, name) : null;
+        using Stream stream = path is null ? new MemoryStream() : new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, 64 * 1024);
+        write(stream);
+        stream.Position = 0;
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
+        return new DownloadFile(name, mediaType, stream.Length, sha256, path, (stream as MemoryStream)?.ToArray());
     }
 
     private static IEnumerable<(string Name, IEnumerable<object> Rows)> Sets(CatalogueSnapshot c) =>
