@@ -70,17 +70,19 @@ public sealed class DatasetDownloads : IDisposable
         return new DownloadFile(name, mediaType, stream.Length, sha256, path, (stream as MemoryStream)?.ToArray());
     }
 
-    private static IEnumerable<(string Name, IEnumerable<object> Rows)> Sets(CatalogueSnapshot c) =>
+    private static IEnumerable<(string Name, Type Type, IReadOnlyList<object> Rows)> Sets(CatalogueSnapshot c) =>
     [
-        ("Provinces", c.Provinces), ("Documents", c.Documents), ("Groups", c.Groups), ("Units", c.Units),
-        ("Frequencies", c.Frequencies), ("Agencies", c.Agencies), ("Indicators", c.Indicators),
-        ("Targets", c.Targets), ("CatalogueEntries", c.CatalogueEntries),
+        Set("Provinces", c.Provinces), Set("Documents", c.Documents), Set("Groups", c.Groups), Set("Units", c.Units),
+        Set("Frequencies", c.Frequencies), Set("Agencies", c.Agencies), Set("Indicators", c.Indicators),
+        Set("Targets", c.Targets), Set("CatalogueEntries", c.CatalogueEntries),
     ];
+
+    private static (string Name, Type Type, IReadOnlyList<object> Rows) Set<T>(string name, IReadOnlyList<T> rows) where T : class => (name, typeof(T), rows);
 
     private void WriteJson(Stream stream)
     {
         var document = new Dictionary<string, object> { ["Dataset"] = _catalogue.Dataset };
-        foreach (var (name, rows) in Sets(_catalogue)) document[name] = rows;
+        foreach (var (name, _, rows) in Sets(_catalogue)) document[name] = rows;
         JsonSerializer.Serialize(stream, document, JsonOptions);
     }
 
@@ -88,12 +90,12 @@ public sealed class DatasetDownloads : IDisposable
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         var stamp = new DateTimeOffset(DateTime.SpecifyKind(_catalogue.Dataset.ImportedAtUtc, DateTimeKind.Utc));
-        foreach (var (name, rows) in Sets(_catalogue))
+        foreach (var (name, type, rows) in Sets(_catalogue))
         {
             var entry = zip.CreateEntry($"{name}.csv", CompressionLevel.Optimal);
             entry.LastWriteTime = stamp;
-            using var writer = new StreamWriter(entry.Open(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
-            foreach (var line in CsvTable.Lines(CsvTable.Rows(rows).ToList())) writer.Write(line);
+            using var csv = entry.Open();
+            CsvEntityWriter.Whole(rows, type).Write(csv, preamble: true);
         }
     }
 

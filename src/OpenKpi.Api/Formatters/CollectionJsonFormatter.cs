@@ -80,7 +80,9 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         var selected = feature.SelectExpandClause is { } clause ? SelectionOf(clause, shape) : null;
 
         Interlocked.Increment(ref _written);
-        await using var writer = new Utf8JsonWriter(http.Response.Body, WriterOptions);
+        // Into the response's pipe: its pooled buffers, where a writer over the body stream grows a new array per answer.
+        var body = http.Response.BodyWriter;
+        await using var writer = new Utf8JsonWriter(body, WriterOptions);
         writer.WriteStartObject();
         var context_ = http.Request.CreateODataLink() + "/$metadata#" + feature.Path.NavigationSource().Name
             + (selected is null ? "" : "(" + selected.ContextUrl() + ")");
@@ -94,13 +96,18 @@ public sealed class CollectionJsonFormatter : OutputFormatter
             if (row is ISelectExpandWrapper wrapper) selected!.Write(writer, shape, wrapper);
             else foreach (var property in shape.Properties) property.Write(writer, row!);
             writer.WriteEndObject();
-            if (writer.BytesPending > 16 * 1024) await writer.FlushAsync(http.RequestAborted);
+            if (writer.BytesPending > 16 * 1024)
+            {
+                writer.Flush();
+                await body.FlushAsync(http.RequestAborted);
+            }
         }
         writer.WriteEndArray();
         if (PageSize(feature) is > 0 and var pageSize && http.Request.GetNextPageLink(pageSize, null, null) is { } next)
             writer.WriteString("@odata.nextLink", next.AbsoluteUri);
         writer.WriteEndObject();
-        await writer.FlushAsync(http.RequestAborted);
+        writer.Flush();
+        await body.FlushAsync(http.RequestAborted);
     }
 
     private Shape? ShapeOf(IEdmEntityType type) => _shapes.GetOrAdd(type.ClrTypeOf(), t => Shape.Of(t, type));
@@ -148,9 +155,13 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         public string ContextUrl() => string.Join(",", Selected.Select(p => p.Name)
             .Concat(Expansions.Select(e => $"{e.Name}({string.Join(",", e.Selected.Select(p => p.Name))})")));
 
+        // One dictionary for the row's values and one for an expansion's, reused from row to row.
+        private readonly Dictionary<string, object> _values = [];
+        private readonly Dictionary<string, object> _expanded = [];
+
         public void Write(Utf8JsonWriter writer, Shape shape, ISelectExpandWrapper row)
         {
-            var values = SelectedValues.Of(row);
+            var values = SelectedValues.Of(row, _values);
             WriteProperties(writer, shape, Selected, values);
             foreach (var expansion in Expansions)
             {
@@ -158,7 +169,7 @@ public sealed class CollectionJsonFormatter : OutputFormatter
                 if (values.TryGetValue(expansion.Name, out var value) && value is ISelectExpandWrapper nested)
                 {
                     writer.WriteStartObject();
-                    WriteProperties(writer, expansion.Target, expansion.Selected, SelectedValues.Of(nested));
+                    WriteProperties(writer, expansion.Target, expansion.Selected, SelectedValues.Of(nested, _expanded));
                     writer.WriteEndObject();
                 }
                 else writer.WriteNullValue();

@@ -35,12 +35,16 @@ public sealed class CsvOutputFormatter : TextOutputFormatter
             FileName = $"openkpi-{FileName(set)}-{version}.csv",
         }.ToString();
 
-        // The writer puts the BOM first and sends its buffer out in pieces (the body takes no synchronous writes).
+        var aborted = context.HttpContext.RequestAborted;
+        if (CsvEntityWriter.For(context.Object, context.HttpContext.Items[ColumnsKey] as IReadOnlyList<string>) is { } entities)
+        {
+            await entities.WriteAsync(response.Body, preamble: true, aborted);
+            return;
+        }
+        // $select/$expand projections: the writer puts the BOM first and sends its buffer out in pieces (the body takes no synchronous writes).
         await using var text = new StreamWriter(response.Body, selectedEncoding, bufferSize: 16 * 1024, leaveOpen: true);
-        var lines = CsvTable.EntityLines(context.Object, context.HttpContext.Items[ColumnsKey] as IReadOnlyList<string>)
-            ?? CsvTable.Lines(CsvTable.Rows(context.Object).ToList());
-        foreach (var chunk in CsvTable.Chunks(lines)) await text.WriteAsync(chunk.AsMemory(), context.HttpContext.RequestAborted);
-        await text.FlushAsync(context.HttpContext.RequestAborted);
+        foreach (var chunk in CsvTable.Chunks(CsvTable.Lines(CsvTable.Rows(context.Object).ToList()))) await text.WriteAsync(chunk.AsMemory(), aborted);
+        await text.FlushAsync(aborted);
     }
 
     private static string FileName(string segment)

@@ -33,50 +33,6 @@ public static class CsvTable
         }
     }
 
-    /// <summary>
-    /// A page of whole entities (no $select/$expand projection), as lines, straight from their properties: the
-    /// <paramref name="columns"/> named (a plain $select, in its order) or every structural property. Null when
-    /// the rows are anything else, which <see cref="Rows"/> and <see cref="Lines"/> write.
-    /// </summary>
-    public static IEnumerable<string>? EntityLines(object? value, IReadOnlyList<string>? columns)
-    {
-        // A page arrives as a List<T>; one entity by key as the entity itself.
-        var (list, type) = value switch
-        {
-            IList page when page.GetType() is { IsGenericType: true } t && t.GetGenericArguments() is [var element] => (page, element),
-            not null and not IEnumerable and not ISelectExpandWrapper => (new object[] { value }, value.GetType()),
-            _ => ((IList?)null, (Type?)null),
-        };
-        if (list is null || type is null || typeof(ISelectExpandWrapper).IsAssignableFrom(type) || IsScalar(type) || type == typeof(string))
-            return null;
-        var structural = Structural(type);
-        var chosen = columns is null ? structural : columns.Select(c => structural.FirstOrDefault(p => p.Name == c)).ToArray();
-        if (chosen.Any(c => c.Get is null)) return null;
-        return EntityLines(list, chosen);
-    }
-
-    private static IEnumerable<string> EntityLines(IList rows, (string Name, Func<object, object?> Get)[] columns)
-    {
-        yield return string.Join(',', columns.Select(c => Quote(c.Name))) + "\r\n";
-        var line = new StringBuilder();
-        foreach (var row in rows)
-        {
-            line.Clear();
-            for (var i = 0; i < columns.Length; i++)
-            {
-                if (i > 0) line.Append(',');
-                switch (columns[i].Get(row!))
-                {
-                    // Numbers never need quoting, and are written into the line without a string of their own.
-                    case int number: line.Append(CultureInfo.InvariantCulture, $"{number}"); break;
-                    case decimal number: line.Append(CultureInfo.InvariantCulture, $"{number}"); break;
-                    case var value: line.Append(Quote(Format(value))); break;
-                }
-            }
-            yield return line.Append("\r\n").ToString();
-        }
-    }
-
     /// <summary>Lines joined into pieces of about <paramref name="size"/> characters: one write each, none on the large-object heap.</summary>
     public static IEnumerable<string> Chunks(IEnumerable<string> lines, int size = 16 * 1024)
     {
@@ -155,7 +111,7 @@ public static class CsvTable
                 return (p.Name, System.Linq.Expressions.Expression.Lambda<Func<object, object?>>(value, entity).Compile());
             })]);
 
-    private static bool IsScalar(Type type)
+    internal static bool IsScalar(Type type)
     {
         var t = Nullable.GetUnderlyingType(type) ?? type;
         return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) || t == typeof(DateOnly) || t == typeof(DateTime) || t == typeof(DateTimeOffset);
@@ -163,7 +119,7 @@ public static class CsvTable
 
     private static bool IsScalarCollection(object value) => value is string[] or IEnumerable<string>;
 
-    private static string Format(object? value) => value switch
+    internal static string Format(object? value) => value switch
     {
         null => "",
         string text => text,
@@ -176,8 +132,10 @@ public static class CsvTable
     };
 
     private static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\r', '\n']) >= 0 || field.StartsWith(' ') || field.EndsWith(' ')
-            ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-            : field;
+        NeedsQuotes(field) ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+
+    /// <summary>RFC 4180: a field with a comma, a quote or a line break is quoted; so is one that starts or ends with a space, which spreadsheets trim.</summary>
+    internal static bool NeedsQuotes(string field) =>
+        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 || field.StartsWith(' ') || field.EndsWith(' ');
 
 }

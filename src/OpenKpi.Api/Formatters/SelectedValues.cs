@@ -13,20 +13,38 @@ namespace OpenKpi.Api.Formatters;
 /// </summary>
 public static class SelectedValues
 {
-    private static readonly Func<ISelectExpandWrapper, IPropertyMapper, IDictionary<string, object>?> FromContainer = Compile();
+    // Fills the dictionary from the row's container and answers true; false when the row has no container to read.
+    private static readonly Func<ISelectExpandWrapper, IPropertyMapper, Dictionary<string, object>, bool> FromContainer = Compile();
 
-    public static IDictionary<string, object> Of(ISelectExpandWrapper row) => FromContainer(row, SameNames.Instance) ?? row.ToDictionary();
+    /// <summary>The row's values in a dictionary of their own.</summary>
+    public static IDictionary<string, object> Of(ISelectExpandWrapper row)
+    {
+        var values = new Dictionary<string, object>();
+        return FromContainer(row, SameNames.Instance, values) ? values : row.ToDictionary();
+    }
 
-    private static Func<ISelectExpandWrapper, IPropertyMapper, IDictionary<string, object>?> Compile()
+    /// <summary>
+    /// The row's values in <paramref name="reused"/>, cleared first: a writer reads one row at a time, and a new
+    /// dictionary per row (grown from empty) was most of what writing a page of a $select cost.
+    /// </summary>
+    public static IDictionary<string, object> Of(ISelectExpandWrapper row, Dictionary<string, object> reused)
+    {
+        reused.Clear();
+        return FromContainer(row, SameNames.Instance, reused) ? reused : row.ToDictionary();
+    }
+
+    private static Func<ISelectExpandWrapper, IPropertyMapper, Dictionary<string, object>, bool> Compile()
     {
         var library = typeof(ISelectExpandWrapper).Assembly;
         var wrapperType = library.GetType("Microsoft.AspNetCore.OData.Query.Wrapper.SelectExpandWrapper", throwOnError: true)!;
         var containerType = library.GetType("Microsoft.AspNetCore.OData.Query.Container.PropertyContainer", throwOnError: true)!;
-        var toDictionary = containerType.GetMethod("ToDictionary", BindingFlags.Instance | BindingFlags.Public, [typeof(IPropertyMapper), typeof(bool)])
-            ?? throw new InvalidOperationException("PropertyContainer.ToDictionary is gone: check SelectedValues against this version of the OData library.");
+        var fill = containerType.GetMethod("ToDictionaryCore", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic,
+                [typeof(Dictionary<string, object>), typeof(IPropertyMapper), typeof(bool)])
+            ?? throw new InvalidOperationException("PropertyContainer.ToDictionaryCore is gone: check SelectedValues against this version of the OData library.");
 
         var row = Expression.Parameter(typeof(ISelectExpandWrapper), "row");
         var mapper = Expression.Parameter(typeof(IPropertyMapper), "mapper");
+        var values = Expression.Parameter(typeof(Dictionary<string, object>), "values");
         var wrapper = Expression.Variable(wrapperType, "wrapper");
         var container = Expression.Property(wrapper, "Container");
         var readable = Expression.AndAlso(
@@ -36,9 +54,9 @@ public static class SelectedValues
             Expression.Assign(wrapper, Expression.TypeAs(row, wrapperType)),
             Expression.Condition(
                 Expression.AndAlso(Expression.NotEqual(wrapper, Expression.Constant(null, wrapperType)), readable),
-                Expression.Convert(Expression.Call(container, toDictionary, mapper, Expression.Constant(false)), typeof(IDictionary<string, object>)),
-                Expression.Constant(null, typeof(IDictionary<string, object>))));
-        return Expression.Lambda<Func<ISelectExpandWrapper, IPropertyMapper, IDictionary<string, object>?>>(body, row, mapper).Compile();
+                Expression.Block(Expression.Call(container, fill, values, mapper, Expression.Constant(false)), Expression.Constant(true)),
+                Expression.Constant(false)));
+        return Expression.Lambda<Func<ISelectExpandWrapper, IPropertyMapper, Dictionary<string, object>, bool>>(body, row, mapper, values).Compile();
     }
 
     // The model's property names are the CLR names: no mapping to do.

@@ -36,7 +36,8 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         set => AllowedQueryOptions = value ? AllowedQueryOptions | AllowedQueryOptions.Apply : AllowedQueryOptions & ~AllowedQueryOptions.Apply;
     }
 
-    // A filter on a province, year, indicator or document starts from the snapshot's list of those targets.
+    // A filter on a province, year, indicator or document starts from the snapshot's list of those targets
+    // (and is that list, when it asks nothing more).
     // $search is answered from the snapshot's search index (without $orderby, matches that agree with the
     // terms' marks as typed come first, "má" before "mà"); the library applies the other options.
     // A CSV download is never cut into pages: it holds every row the query selects, or the request fails.
@@ -46,14 +47,17 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         var catalogue = queryOptions.Request.HttpContext.RequestServices.GetRequiredService<CatalogueSnapshot>();
         if (queryOptions.Apply is null && SnapshotQueryExtensions.SourceOf(queryable) is { } all && ReferenceEquals(all, catalogue.Targets)
             && TargetFilterIndex.Narrow(queryOptions.Filter?.FilterClause, catalogue) is { } narrowed)
-            queryable = narrowed.AsSnapshotQuery();
+        {
+            queryable = narrowed.Targets.AsSnapshotQuery();
+            if (narrowed.Exact) ignored = AllowedQueryOptions.Filter;   // the list is the filter's answer
+        }
         if (queryOptions.Search is { SearchClause: { } clause })
         {
             var search = KpiSearchBinder.Parse(clause);
             var index = catalogue.SearchIndexOf(queryable.ElementType);
             var whole = SnapshotQueryExtensions.SourceOf(queryable) is { } source && index.Covers(source);
             queryable = SnapshotQueryExtensions.AsSnapshotQuery(index.Find(search, exactFirst: queryOptions.OrderBy is null, whole ? null : queryable), queryable.ElementType);
-            ignored = AllowedQueryOptions.Search;
+            ignored |= AllowedQueryOptions.Search;
         }
         var paged = !queryOptions.Request.WantsCsv();
         // CSV of plain columns: the writer reads them from the entities, without the library's per-row projection.
@@ -107,8 +111,19 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
     private static void Evaluate(ActionExecutedContext context)
     {
         if (context.Result is not ObjectResult { Value: IQueryable queryable } result) return;
-        result.Value = typeof(Enumerable).GetMethod(nameof(Enumerable.ToList))!.MakeGenericMethod(queryable.ElementType).Invoke(null, [queryable]);
+        result.Value = ToList.GetOrAdd(queryable.ElementType, CompileToList)(queryable);
         _ = Microsoft.AspNetCore.OData.Extensions.HttpContextExtensions.ODataFeature(context.HttpContext).TotalCount;
+    }
+
+    // Enumerable.ToList<T> for each element type, compiled once (reflection's MakeGenericMethod and Invoke cost every request).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<IQueryable, object>> ToList = new();
+
+    private static Func<IQueryable, object> CompileToList(Type element)
+    {
+        var queryable = System.Linq.Expressions.Expression.Parameter(typeof(IQueryable));
+        var call = System.Linq.Expressions.Expression.Call(typeof(Enumerable), nameof(Enumerable.ToList), [element],
+            System.Linq.Expressions.Expression.Convert(queryable, typeof(IEnumerable<>).MakeGenericType(element)));
+        return System.Linq.Expressions.Expression.Lambda<Func<IQueryable, object>>(call, queryable).Compile();
     }
 
     // The URI parser throws more than ODataException on some input (isof($it,-1e400) throws

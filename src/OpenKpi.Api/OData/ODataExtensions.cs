@@ -25,7 +25,11 @@ public static class ODataExtensions
         // After the OData formatters are in place: the fast writer is asked first and declines what it does not write.
         services.AddOptions<Formatters.SerializationOptions>().BindConfiguration(Formatters.SerializationOptions.Section);
         services.AddSingleton<Formatters.CollectionJsonFormatter>();
-        services.AddOptions<Microsoft.AspNetCore.Mvc.MvcOptions>().PostConfigure<Formatters.CollectionJsonFormatter>((options, fast) => options.OutputFormatters.Insert(0, fast));
+        services.AddOptions<Microsoft.AspNetCore.Mvc.MvcOptions>().PostConfigure<Formatters.CollectionJsonFormatter>((options, fast) =>
+        {
+            options.OutputFormatters.Insert(0, fast);
+            options.OutputFormatters.Insert(0, new Formatters.CountFormatter());
+        });
         return services;
     }
 

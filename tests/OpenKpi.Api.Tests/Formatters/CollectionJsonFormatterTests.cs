@@ -90,6 +90,43 @@ public sealed class CollectionJsonFormatterTests(TwoWriters writers) : IClassFix
     public async Task WhatTheFastWriterDoesNotWriteTheLibraryDoes(string url, string? accept) =>
         await SameAnswer(url, expectFast: false, accept);
 
+    // The count writer answers /$count for the library: the same number, type and OData-Version, whatever is asked.
+    [Theory]
+    [InlineData("/odata/Targets/$count", null)]
+    [InlineData("/odata/Targets/$count?$filter=Year eq 2024", "application/json")]
+    [InlineData("/odata/v1/Targets/$count?$search=bac si", "text/plain")]
+    [InlineData("/odata/Indicators('doctors-per-10000-population')/Targets/$count", "application/xml")]
+    [InlineData("/odata/Provinces/$count?$format=csv", null)]
+    [InlineData("/odata/CatalogueEntries/$count?$filter=startswith(Code,'1')", "*/*")]
+    [InlineData("/odata/Targets/$count?$filter=ProvinceId eq 'nowhere'", null)]
+    public async Task CountsAreAnsweredAsTheLibraryAnswersThem(string url, string? accept)
+    {
+        var answers = new List<(string Body, string? Type, string? Version)>();
+        foreach (var app in new[] { writers.Fast, writers.Library })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (accept is not null) request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(accept));
+            using var response = await app.CreateClient().SendAsync(request);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            answers.Add((await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.ToString(),
+                response.Headers.TryGetValues("OData-Version", out var version) ? string.Join(",", version) : null));
+        }
+
+        Assert.Equal(answers[1], answers[0]);
+        Assert.True(long.TryParse(answers[0].Body, out _), answers[0].Body);
+    }
+
+    [Fact]
+    public async Task ACountIsTheNumberOfRowsTheSeedsHold()
+    {
+        var expected = SeedFiles.TargetRows.Count(r => (string?)r.Row["indicatorId"] == "doctors-per-10000-population");
+
+        var body = await Get(writers.Fast, "/odata/Indicators('doctors-per-10000-population')/Targets/$count");
+
+        Assert.True(expected > 1);
+        Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), body);
+    }
+
     private async Task<string> SameAnswer(string url, bool expectFast, string? accept = null)
     {
         var before = writers.Written;

@@ -1,0 +1,104 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using OpenKpi.Api.Formatters;
+using OpenKpi.Api.Tests.Infrastructure;
+using OpenKpi.Domain.Catalogue;
+using OpenKpi.Domain.Entities;
+
+namespace OpenKpi.Api.Tests.Csv;
+
+/// <summary>The byte writer for whole entities writes what the text writer (CsvTable) writes for the same rows, byte for byte.</summary>
+[Collection(KpiCollection.Name)]
+public sealed class CsvEntityWriterTests(KpiApplication app)
+{
+    public sealed record Awkward(string Id, string? Text, int Count, int? Maybe, decimal Amount, decimal? Bound, bool Flag,
+        DateOnly Day, Comparator? Comparator, string[] Tags, double Ratio, long Big);
+
+    private static readonly Awkward[] AwkwardRows =
+    [
+        new("a", "plain", 1, null, 6.50m, null, true, new DateOnly(2025, 7, 1), Comparator.GreaterOrEqual, [], 0.1, long.MaxValue),
+        new("b,c", "say \"hi\", twice \"\"", -2, 3, -0.000001m, 1234567890.12345m, false, DateOnly.MinValue, null, ["x", "y;z"], double.NaN, -1),
+        new(" leading", "trailing ", 0, 0, 0m, 0.0m, false, DateOnly.MaxValue, Comparator.Between, ["one"], 1e300, 0),
+        new("line\r\nbreak", "tỷ lệ hộ nghèo dưới 2%\n\"quoted\"", int.MinValue, int.MaxValue, decimal.MaxValue, decimal.MinValue, true, new DateOnly(2024, 2, 29), null, ["\"", ","], -0.0, 5),
+        new("", null, 7, null, 1m, null, true, new DateOnly(2000, 1, 1), null, [], 2.5, 6),
+        // Longer than the writer's buffer, with quotes to double: the buffer has to grow inside one field.
+        new("long", string.Concat(Enumerable.Repeat("Chỉ tiêu \"GRDP\", ", 4000)), 8, 9, 10m, 11m, false, new DateOnly(2030, 12, 31), Comparator.LessOrEqual, ["a"], 3, 7),
+    ];
+
+    [Fact]
+    public void AwkwardValuesAreWrittenAsTheTextWriterWritesThem()
+    {
+        var rows = AwkwardRows.Concat(Enumerable.Range(0, 2000).Select(i => AwkwardRows[i % AwkwardRows.Length] with { Id = $"row-{i}" })).ToList();
+
+        Assert.Equal(TextWriterBytes(rows), ByteWriterBytes(rows));
+    }
+
+    public sealed record Amounts(decimal Value, decimal? Maybe);
+
+    [Fact]
+    public void DecimalsKeepEveryDigitOfTheirScaleAsTheInvariantCultureWritesThem()
+    {
+        decimal[] values =
+        [
+            6.50m, 0.5m, -0.5m, 0.05m, 100.000m, 5m, -123.450m, 0m, 0.0m, -0.0m, decimal.Negate(0.00m), 1.000000000000000000m,
+            0.000000000000000001m, -0.0000000000000000001m, 9223372036854775807m, 9223372036854775808m, 18446744073709551615m,
+            18446744073709551616m, 1844674407370955161.5m, decimal.MaxValue, decimal.MinValue, 1234567890.12345m, 79228162514264337593543950.335m,
+        ];
+        var rows = values.Select(v => new Amounts(v, -v)).ToList();
+
+        Assert.Equal(TextWriterBytes(rows), ByteWriterBytes(rows));
+        Assert.Contains("\r\n6.50,-6.50\r\n", Encoding.UTF8.GetString(ByteWriterBytes(rows)));
+    }
+
+    [Fact]
+    public void EverySetOfTheSeedsIsWrittenAsTheTextWriterWritesIt()
+    {
+        var catalogue = app.Services.GetRequiredService<CatalogueSnapshot>();
+        Assert.True(catalogue.Targets.Count > 100);
+
+        Assert.Equal(TextWriterBytes(catalogue.Provinces.ToList()), ByteWriterBytes(catalogue.Provinces.ToList()));
+        Assert.Equal(TextWriterBytes(catalogue.Documents.ToList()), ByteWriterBytes(catalogue.Documents.ToList()));
+        Assert.Equal(TextWriterBytes(catalogue.Agencies.ToList()), ByteWriterBytes(catalogue.Agencies.ToList()));
+        Assert.Equal(TextWriterBytes(catalogue.Indicators.ToList()), ByteWriterBytes(catalogue.Indicators.ToList()));
+        Assert.Equal(TextWriterBytes(catalogue.Targets.ToList()), ByteWriterBytes(catalogue.Targets.ToList()));
+        Assert.Equal(TextWriterBytes(catalogue.CatalogueEntries.ToList()), ByteWriterBytes(catalogue.CatalogueEntries.ToList()));
+    }
+
+    [Fact]
+    public void ASelectionWritesItsColumnsInTheOrderAsked()
+    {
+        var rows = AwkwardRows.ToList();
+        string[] columns = ["Bound", "Id", "Text", "Maybe"];
+
+        var written = Encoding.UTF8.GetString(ByteWriterBytes(rows, columns));
+
+        var expected = "Bound,Id,Text,Maybe\r\n" + string.Concat(rows.Select(r =>
+            $"{Quoted(r.Bound?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "")},{Quoted(r.Id)},{Quoted(r.Text ?? "")},{r.Maybe}\r\n"));
+        Assert.Equal("\uFEFF" + expected, written);
+    }
+
+    [Fact]
+    public void AColumnTheEntityDoesNotHaveLeavesTheRowsToTheTextWriter()
+    {
+        Assert.Null(CsvEntityWriter.For(AwkwardRows.ToList(), ["Id", "Missing"]));
+        Assert.Null(CsvEntityWriter.For(new List<int> { 1, 2 }));
+        Assert.Null(CsvEntityWriter.For("text"));
+    }
+
+    private static string Quoted(string field) =>
+        field.IndexOfAny([',', '"', '\r', '\n']) >= 0 || field.StartsWith(' ') || field.EndsWith(' ') ? $"\"{field.Replace("\"", "\"\"")}\"" : field;
+
+    private static byte[] TextWriterBytes<T>(List<T> rows) =>
+        [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(CsvTable.Write(CsvTable.Rows(rows).ToList()))];
+
+    private static byte[] ByteWriterBytes<T>(List<T> rows, IReadOnlyList<string>? columns = null)
+    {
+        using var stream = new MemoryStream();
+        CsvEntityWriter.For(rows, columns)!.Write(stream, preamble: true);
+        var synchronous = stream.ToArray();
+        using var asynchronous = new MemoryStream();
+        CsvEntityWriter.For(rows, columns)!.WriteAsync(asynchronous, preamble: true, CancellationToken.None).GetAwaiter().GetResult();
+        Assert.Equal(synchronous, asynchronous.ToArray());
+        return synchronous;
+    }
+}
