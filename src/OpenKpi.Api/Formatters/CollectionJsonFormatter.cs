@@ -45,6 +45,15 @@ public sealed class CollectionJsonFormatter : OutputFormatter
     /// <summary>How many answers this writer wrote (the rest went to the library), for tests and diagnostics.</summary>
     public long Written => Interlocked.Read(ref _written);
 
+    /// <summary>Where the query attribute leaves the columns of a plain $select whose per-row projection it skipped for this writer.</summary>
+    public const string SelectionKey = "OpenKpi.JsonSelection";
+
+    // What a client may accept for this writer to be the one content negotiation picks (besides no Accept header at all).
+    private static readonly HashSet<string> OwnAccepts = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "*/*", "application/*", "application/json", "application/json;odata.metadata=minimal", "application/json;odata.metadata=minimal;odata.streaming=true",
+    };
+
     public CollectionJsonFormatter()
     {
         SupportedMediaTypes.Add("application/json");
@@ -64,6 +73,7 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         if (query.ContainsKey("$format") || query.ContainsKey("$apply") || query.ContainsKey("$compute")) return false;
 
         if (ElementType(rows.GetType()) is not { } elementType || ShapeOf(set.EntityType) is not { } shape) return false;
+        if (http.Items[SelectionKey] is IReadOnlyList<string>) return elementType == shape.ClrType;
         return feature.SelectExpandClause is null
             ? elementType == shape.ClrType
             : typeof(ISelectExpandWrapper).IsAssignableFrom(elementType) && SelectionOf(feature.SelectExpandClause, shape) is not null;
@@ -77,7 +87,11 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         var feature = http.ODataFeature();
         var rows = (IList)context.Object!;
         var shape = ShapeOf(((IEdmEntitySet)feature.Path.NavigationSource()).EntityType)!;
-        var selected = feature.SelectExpandClause is { } clause ? SelectionOf(clause, shape) : null;
+        var plain = http.Items[SelectionKey] is IReadOnlyList<string> columns ? Properties(columns, shape) : null;
+        var selected = plain is not null ? new Selection(plain, [])
+            : feature.SelectExpandClause is { } clause ? SelectionOf(clause, shape) : null;
+        // A plain $select read from whole entities: its properties in the model's order, as the library writes them.
+        var ordered = plain is null ? null : shape.Properties.Where(plain.Contains).ToList();
 
         Interlocked.Increment(ref _written);
         // Into the response's pipe: its pooled buffers, where a writer over the body stream grows a new array per answer.
@@ -94,7 +108,7 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         {
             writer.WriteStartObject();
             if (row is ISelectExpandWrapper wrapper) selected!.Write(writer, shape, wrapper);
-            else foreach (var property in shape.Properties) property.Write(writer, row!);
+            else foreach (var property in ordered ?? shape.Properties) property.Write(writer, row!);
             writer.WriteEndObject();
             if (writer.BytesPending > 16 * 1024)
             {
@@ -108,6 +122,26 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         writer.WriteEndObject();
         writer.Flush();
         await body.FlushAsync(http.RequestAborted);
+    }
+
+    /// <summary>
+    /// Whether this writer will write the answer to <paramref name="request"/> with the plain $select <paramref name="columns"/>
+    /// straight from whole entities, so that the query can skip the library's per-row projection. Only when nothing can make
+    /// content negotiation choose another writer: no $format, $apply, $compute or $expand, and an Accept header (if any) of
+    /// nothing but the JSON this writer writes. Anything else keeps the projection, and whichever writer then answers is right.
+    /// </summary>
+    public bool TakesPlainSelection(HttpRequest request, IReadOnlyList<string> columns)
+    {
+        if (!request.HttpContext.RequestServices.GetRequiredService<IOptions<SerializationOptions>>().Value.FastCollections) return false;
+        var query = request.Query;
+        if (query.ContainsKey("$format") || query.ContainsKey("$apply") || query.ContainsKey("$compute") || query.ContainsKey("$expand")) return false;
+        foreach (var accept in request.Headers.Accept)
+            foreach (var type in (accept ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                if (!OwnAccepts.Contains(type.Replace(" ", "", StringComparison.Ordinal))) return false;
+        var feature = request.HttpContext.ODataFeature();
+        if (feature.Path is not { } path || path.NavigationSource() is not IEdmEntitySet set) return false;
+        if (path.LastSegment is not (EntitySetSegment or NavigationPropertySegment { NavigationProperty.Type.Definition: IEdmCollectionType })) return false;
+        return ShapeOf(set.EntityType) is { } shape && Properties(columns, shape) is not null;
     }
 
     private Shape? ShapeOf(IEdmEntityType type) => _shapes.GetOrAdd(type.ClrTypeOf(), t => Shape.Of(t, type));
@@ -135,9 +169,11 @@ public sealed class CollectionJsonFormatter : OutputFormatter
     }
 
     // The properties a $select names, in its order, when it names only plain properties of the entity.
-    private static List<Property>? Properties(SelectExpandClause clause, Shape shape)
+    private static List<Property>? Properties(SelectExpandClause clause, Shape shape) =>
+        PlainSelection.Of(clause) is { } names ? Properties(names, shape) : null;
+
+    private static List<Property>? Properties(IReadOnlyList<string> names, Shape shape)
     {
-        if (PlainSelection.Of(clause) is not { } names) return null;
         var selected = new List<Property>(names.Count);
         foreach (var name in names)
         {

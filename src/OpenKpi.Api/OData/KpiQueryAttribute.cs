@@ -60,11 +60,20 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
             ignored |= AllowedQueryOptions.Search;
         }
         var paged = !queryOptions.Request.WantsCsv();
-        // CSV of plain columns: the writer reads them from the entities, without the library's per-row projection.
-        if (!paged && queryOptions.SelectExpand is { SelectExpandClause: var selection } && PlainSelection.Of(selection) is { } columns)
+        // Plain columns in CSV, or in JSON that the fast writer is sure to write: the writer reads them from the
+        // entities, without the library's per-row projection.
+        if (queryOptions.SelectExpand is { SelectExpandClause: var selection } && PlainSelection.Of(selection) is { } columns)
         {
-            queryOptions.Request.HttpContext.Items[CsvOutputFormatter.ColumnsKey] = columns;
-            ignored |= AllowedQueryOptions.Select;
+            if (!paged)
+            {
+                queryOptions.Request.HttpContext.Items[CsvOutputFormatter.ColumnsKey] = columns;
+                ignored |= AllowedQueryOptions.Select;
+            }
+            else if (queryOptions.Request.HttpContext.RequestServices.GetRequiredService<CollectionJsonFormatter>().TakesPlainSelection(queryOptions.Request, columns))
+            {
+                queryOptions.Request.HttpContext.Items[CollectionJsonFormatter.SelectionKey] = columns;
+                ignored |= AllowedQueryOptions.Select;
+            }
         }
         return queryOptions.ApplyTo(queryable, new ODataQuerySettings
         {

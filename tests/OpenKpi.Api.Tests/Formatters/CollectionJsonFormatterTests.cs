@@ -86,9 +86,35 @@ public sealed class CollectionJsonFormatterTests(TwoWriters writers) : IClassFix
     [InlineData("/odata/Targets/$count", null)]
     [InlineData("/odata/Targets?$select=*&$top=2", null)]
     [InlineData("/odata/Provinces", "application/json;odata.metadata=full")]
+    [InlineData("/odata/Provinces?$select=Name,Id", "application/json;odata.metadata=full")]
+    [InlineData("/odata/Targets?$select=Id,Year&$top=2", "application/json;odata.metadata=none")]
     [InlineData("/odata/Provinces", "application/json;odata.metadata=none")]
     public async Task WhatTheFastWriterDoesNotWriteTheLibraryDoes(string url, string? accept) =>
         await SameAnswer(url, expectFast: false, accept);
+
+    // A plain $select is read from whole entities only when this writer is sure to answer; with any other Accept the
+    // library's projection runs, and whichever writer content negotiation picks gets the selected columns only.
+    [Theory]
+    [InlineData("/odata/Targets?$select=RawValue,Id&$top=5", "application/json")]
+    [InlineData("/odata/Targets?$select=RawValue,Id&$top=5", "application/json;odata.metadata=minimal;odata.streaming=true")]
+    [InlineData("/odata/Targets?$select=RawValue,Id&$top=5", "*/*")]
+    [InlineData("/odata/Indicators?$select=NameEn,Id&$top=5", "application/json;q=0.5")]
+    public async Task APlainSelectIsWrittenAsTheLibraryWritesItWhateverIsAccepted(string url, string accept) =>
+        await SameAnswer(url, expectFast: true, accept);
+
+    [Fact]
+    public async Task APlainSelectFromAnotherAcceptStillSelectsItsColumns()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/odata/Indicators?$select=NameEn,Id&$top=3");
+        request.Headers.Accept.ParseAdd("text/csv;q=0.9");
+        request.Headers.Accept.ParseAdd("application/json;q=0.1");
+        using var response = await writers.Fast.CreateClient().SendAsync(request);
+        var csv = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("NameEn,Id\r\n", csv.TrimStart('\uFEFF'));
+        Assert.Equal(4, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+    }
 
     // The count writer answers /$count for the library: the same number, type and OData-Version, whatever is asked.
     [Theory]
