@@ -45,7 +45,7 @@ public sealed class CollectionJsonFormatter : OutputFormatter
     /// <summary>How many answers this writer wrote (the rest went to the library), for tests and diagnostics.</summary>
     public long Written => Interlocked.Read(ref _written);
 
-    /// <summary>Where the query attribute leaves the columns of a plain $select whose per-row projection it skipped for this writer.</summary>
+    /// <summary>Where the query attribute leaves the $select/$expand whose per-row projection it skipped for this writer.</summary>
     public const string SelectionKey = "OpenKpi.JsonSelection";
 
     // What a client may accept for this writer to be the one content negotiation picks (besides no Accept header at all).
@@ -73,7 +73,7 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         if (query.ContainsKey("$format") || query.ContainsKey("$apply") || query.ContainsKey("$compute")) return false;
 
         if (ElementType(rows.GetType()) is not { } elementType || ShapeOf(set.EntityType) is not { } shape) return false;
-        if (http.Items[SelectionKey] is IReadOnlyList<string>) return elementType == shape.ClrType;
+        if (http.Items[SelectionKey] is SelectExpandClause) return elementType == shape.ClrType;
         return feature.SelectExpandClause is null
             ? elementType == shape.ClrType
             : typeof(ISelectExpandWrapper).IsAssignableFrom(elementType) && SelectionOf(feature.SelectExpandClause, shape) is not null;
@@ -87,11 +87,9 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         var feature = http.ODataFeature();
         var rows = (IList)context.Object!;
         var shape = ShapeOf(((IEdmEntitySet)feature.Path.NavigationSource()).EntityType)!;
-        var plain = http.Items[SelectionKey] is IReadOnlyList<string> columns ? Properties(columns, shape) : null;
-        var selected = plain is not null ? new Selection(plain, [])
-            : feature.SelectExpandClause is { } clause ? SelectionOf(clause, shape) : null;
-        // A plain $select read from whole entities: its properties in the model's order, as the library writes them.
-        var ordered = plain is null ? null : shape.Properties.Where(plain.Contains).ToList();
+        // The selection is read from whole entities when the query skipped the projection for this writer, else from the library's rows.
+        var skipped = http.Items[SelectionKey] as SelectExpandClause;
+        var selected = (skipped ?? feature.SelectExpandClause) is { } clause ? SelectionOf(clause, shape) : null;
 
         Interlocked.Increment(ref _written);
         // Into the response's pipe: its pooled buffers, where a writer over the body stream grows a new array per answer.
@@ -108,7 +106,8 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         {
             writer.WriteStartObject();
             if (row is ISelectExpandWrapper wrapper) selected!.Write(writer, shape, wrapper);
-            else foreach (var property in ordered ?? shape.Properties) property.Write(writer, row!);
+            else if (skipped is not null) selected!.Write(writer, shape, row!);
+            else foreach (var property in shape.Properties) property.Write(writer, row!);
             writer.WriteEndObject();
             if (writer.BytesPending > 16 * 1024)
             {
@@ -125,23 +124,23 @@ public sealed class CollectionJsonFormatter : OutputFormatter
     }
 
     /// <summary>
-    /// Whether this writer will write the answer to <paramref name="request"/> with the plain $select <paramref name="columns"/>
+    /// Whether this writer will write the answer to <paramref name="request"/>, with the $select/$expand <paramref name="clause"/>,
     /// straight from whole entities, so that the query can skip the library's per-row projection. Only when nothing can make
-    /// content negotiation choose another writer: no $format, $apply, $compute or $expand, and an Accept header (if any) of
-    /// nothing but the JSON this writer writes. Anything else keeps the projection, and whichever writer then answers is right.
+    /// content negotiation choose another writer: no $format, $apply or $compute, and an Accept header (if any) of nothing
+    /// but the JSON this writer writes. Anything else keeps the projection, and whichever writer then answers is right.
     /// </summary>
-    public bool TakesPlainSelection(HttpRequest request, IReadOnlyList<string> columns)
+    public bool TakesSelection(HttpRequest request, SelectExpandClause clause)
     {
         if (!request.HttpContext.RequestServices.GetRequiredService<IOptions<SerializationOptions>>().Value.FastCollections) return false;
         var query = request.Query;
-        if (query.ContainsKey("$format") || query.ContainsKey("$apply") || query.ContainsKey("$compute") || query.ContainsKey("$expand")) return false;
+        if (query.ContainsKey("$format") || query.ContainsKey("$apply") || query.ContainsKey("$compute")) return false;
         foreach (var accept in request.Headers.Accept)
             foreach (var type in (accept ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 if (!OwnAccepts.Contains(type.Replace(" ", "", StringComparison.Ordinal))) return false;
         var feature = request.HttpContext.ODataFeature();
         if (feature.Path is not { } path || path.NavigationSource() is not IEdmEntitySet set) return false;
         if (path.LastSegment is not (EntitySetSegment or NavigationPropertySegment { NavigationProperty.Type.Definition: IEdmCollectionType })) return false;
-        return ShapeOf(set.EntityType) is { } shape && Properties(columns, shape) is not null;
+        return ShapeOf(set.EntityType) is { } shape && SelectionOf(clause, shape) is { } selection && selection.Expansions.All(e => e.Navigate is not null);
     }
 
     private Shape? ShapeOf(IEdmEntityType type) => _shapes.GetOrAdd(type.ClrTypeOf(), t => Shape.Of(t, type));
@@ -163,7 +162,8 @@ public sealed class CollectionJsonFormatter : OutputFormatter
                 || item.ComputeOption is not null || item.ApplyOption is not null
                 || ShapeOf(navigation.ToEntityType()) is not { } target || Properties(item.SelectAndExpand, target) is not { } nested)
                 return null;
-            expansions.Add(new Expansion(navigation.Name, JsonEncodedText.Encode(navigation.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping), target, nested));
+            expansions.Add(new Expansion(navigation.Name, JsonEncodedText.Encode(navigation.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping), target, nested,
+                Navigations.GetOrAdd((shape.ClrType, navigation.Name), Navigation)));
         }
         return new Selection(properties, expansions);
     }
@@ -183,7 +183,17 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         return selected;
     }
 
-    private sealed record Expansion(string Name, JsonEncodedText EncodedName, Shape Target, List<Property> Selected);
+    // (object entity) => ((T)entity).Navigation, compiled once; null when the CLR type has no such property.
+    private static readonly ConcurrentDictionary<(Type, string), Func<object, object?>?> Navigations = new();
+
+    private static Func<object, object?>? Navigation((Type Type, string Name) key)
+    {
+        if (key.Type.GetProperty(key.Name) is not { } clr) return null;
+        var entity = Expression.Parameter(typeof(object));
+        return Expression.Lambda<Func<object, object?>>(Expression.Convert(Expression.Property(Expression.Convert(entity, key.Type), clr), typeof(object)), entity).Compile();
+    }
+
+    private sealed record Expansion(string Name, JsonEncodedText EncodedName, Shape Target, List<Property> Selected, Func<object, object?>? Navigate);
 
     /// <summary>A row's selected properties (in the model's order), then its expansions (in the order asked).</summary>
     private sealed record Selection(List<Property> Selected, List<Expansion> Expansions)
@@ -194,6 +204,25 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         // One dictionary for the row's values and one for an expansion's, reused from row to row.
         private readonly Dictionary<string, object> _values = [];
         private readonly Dictionary<string, object> _expanded = [];
+
+        /// <summary>The same, read from a whole entity and the entities its navigation properties hold.</summary>
+        public void Write(Utf8JsonWriter writer, Shape shape, object entity)
+        {
+            foreach (var property in shape.Properties)
+                if (Selected.Contains(property)) property.Write(writer, entity);
+            foreach (var expansion in Expansions)
+            {
+                writer.WritePropertyName(expansion.EncodedName);
+                if (expansion.Navigate!(entity) is { } target)
+                {
+                    writer.WriteStartObject();
+                    foreach (var property in expansion.Target.Properties)
+                        if (expansion.Selected.Contains(property)) property.Write(writer, target);
+                    writer.WriteEndObject();
+                }
+                else writer.WriteNullValue();
+            }
+        }
 
         public void Write(Utf8JsonWriter writer, Shape shape, ISelectExpandWrapper row)
         {

@@ -60,19 +60,20 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
             ignored |= AllowedQueryOptions.Search;
         }
         var paged = !queryOptions.Request.WantsCsv();
-        // Plain columns in CSV, or in JSON that the fast writer is sure to write: the writer reads them from the
-        // entities, without the library's per-row projection.
-        if (queryOptions.SelectExpand is { SelectExpandClause: var selection } && PlainSelection.Of(selection) is { } columns)
+        // Plain columns in CSV, or a selection that the fast JSON writer is sure to write: the writer reads them from
+        // the entities, without the library's per-row projection.
+        var items = queryOptions.Request.HttpContext.Items;
+        if (queryOptions.SelectExpand is { SelectExpandClause: { } selection })
         {
-            if (!paged)
+            if (!paged && PlainSelection.Of(selection) is { } columns)
             {
-                queryOptions.Request.HttpContext.Items[CsvOutputFormatter.ColumnsKey] = columns;
+                items[CsvOutputFormatter.ColumnsKey] = columns;
                 ignored |= AllowedQueryOptions.Select;
             }
-            else if (queryOptions.Request.HttpContext.RequestServices.GetRequiredService<CollectionJsonFormatter>().TakesPlainSelection(queryOptions.Request, columns))
+            else if (paged && queryOptions.Request.HttpContext.RequestServices.GetRequiredService<CollectionJsonFormatter>().TakesSelection(queryOptions.Request, selection))
             {
-                queryOptions.Request.HttpContext.Items[CollectionJsonFormatter.SelectionKey] = columns;
-                ignored |= AllowedQueryOptions.Select;
+                items[CollectionJsonFormatter.SelectionKey] = selection;
+                ignored |= AllowedQueryOptions.Select | AllowedQueryOptions.Expand;
             }
         }
         return queryOptions.ApplyTo(queryable, new ODataQuerySettings

@@ -73,6 +73,8 @@ public sealed class CollectionJsonFormatterTests(TwoWriters writers) : IClassFix
     [InlineData("/odata/Targets?$expand=Province($select=NameEn,Name),Indicator($select=Name,GroupId)&$select=RawValue,Id&$count=true")]
     [InlineData("/odata/Targets?$select=DocumentId,Year&$expand=Document($select=Number,IssuedOn),Unit($select=Multiplier)&$skip=150")]
     [InlineData("/odata/v1/CatalogueEntries?$expand=Agency($select=Name),Indicator($select=Id)&$select=Code&$top=130")]
+    [InlineData("/odata/Targets?$filter=ProvinceId ne null&$expand=Province($select=NameEn,Name),Document($select=IssuedOn,Number)&$select=Year,Id")]
+    [InlineData("/odata/Targets?$filter=ProvinceId ne null&$expand=Document($select=Number,IssuedOn),Province($select=Name,NameEn)&$select=Id,Year")]
     public async Task NavigationSearchFilterAndEveryValueTypeAreWrittenAsTheLibraryWritesThem(string url) =>
         await SameAnswer(url, expectFast: true);
 
