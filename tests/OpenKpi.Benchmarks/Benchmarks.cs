@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 
 namespace OpenKpi.Benchmarks;
 
-/// <summary>dotnet run -c Release --project tests/OpenKpi.Benchmarks [-- --filter *]   (tests/benchmark/run.sh runs it too)</summary>
+/// <summary>dotnet run -c Release --project tests/OpenKpi.Benchmarks [-- --filter *]   (separate from tests/benchmark/run.sh, the HTTP benchmark)</summary>
 public static class Benchmarks
 {
     public static void Main(string[] args) =>
