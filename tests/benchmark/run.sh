@@ -183,7 +183,7 @@ EOF
 
   # Warm-up: the JIT's tiers settle after some tens of seconds of load.
   warm "$WARMUP" http://127.0.0.1:5202 "$bench/distinct.lua" "$data/lists"
-  for q in "${queries[@]}"; do warm 2 "http://127.0.0.1:5201${openkpi[$q]}"; done
+  for q in "${queries[@]}"; do warm 5 "http://127.0.0.1:5201${openkpi[$q]}"; done
 
   local peak_cached=0 peak_uncached=0
   for q in "${queries[@]}"; do

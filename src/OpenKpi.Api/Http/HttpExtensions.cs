@@ -20,6 +20,7 @@ public static class HttpExtensions
     {
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options => options.AddServerHeader = false);
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, ConnectionMemoryPoolFactory>();   // registered after Kestrel's, so it is the one Kestrel gets
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
         services.AddOptions<ResponseCacheOptions>().BindConfiguration(ResponseCacheOptions.Section);
         services.AddCors(options => options.AddPolicy(CorsPolicy, policy => policy

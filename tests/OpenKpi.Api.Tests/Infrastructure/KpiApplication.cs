@@ -34,6 +34,15 @@ public sealed class KpiApplication : WebApplicationFactory<Program>
         builder.ConfigureLogging(logging => logging.AddProvider(new ListLoggerProvider(Logs)));
     }
 
+    /// <summary>Services registered after everything else, the server's own included (UseKestrel adds Kestrel's again, after the application's).</summary>
+    public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? LastServices { get; init; }
+
+    protected override Microsoft.Extensions.Hosting.IHost CreateHost(Microsoft.Extensions.Hosting.IHostBuilder builder)
+    {
+        if (LastServices is { } last) builder.ConfigureServices((_, services) => last(services));
+        return base.CreateHost(builder);
+    }
+
     public async Task<JsonObject> GetJson(string url)
     {
         using var response = await CreateClient().GetAsync(url);
