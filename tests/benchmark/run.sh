@@ -20,6 +20,7 @@ WARMUP=${WARMUP:-$([ $quick = 1 ] && echo 15 || echo 45)}
 BIG=${BIG:-$([ $quick = 1 ] && echo 0 || echo 1000000)}
 JSON_SERVER_DURATION=${JSON_SERVER_DURATION:-$([ $quick = 1 ] && echo 5 || echo 20)}
 CONNECTIONS=64
+START_TIMEOUT=${START_TIMEOUT:-1800}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 work=$(mktemp -d)
@@ -58,9 +59,12 @@ start_api() {
     Logging__LogLevel__Default=Warning dotnet OpenKpi.Api.dll --urls "http://127.0.0.1:$port" >>"$work/api-$port.log" 2>&1) &
   api_pid=$!
   pids+=("$api_pid")
-  for _ in $(seq 1 3000); do
-    curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
+  # A deadline in seconds, not a count of tries: building 1,000,000 targets takes about as long as 3,000
+  # tries did, and a start that was not ready must stop the run, never be timed as if it were.
+  local deadline=$(( $(date +%s) + START_TIMEOUT ))
+  until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; do
     kill -0 "$api_pid" 2>/dev/null || { tail -20 "$work/api-$port.log" >&2; exit 1; }
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "not ready after ${START_TIMEOUT}s: $*" >&2; tail -20 "$work/api-$port.log" >&2; exit 1; }
     sleep 0.02
   done
   ready_seconds=$(echo "$(date +%s.%N) - $started" | bc)
