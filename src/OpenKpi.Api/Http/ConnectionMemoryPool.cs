@@ -17,7 +17,7 @@ public sealed class ConnectionMemoryPoolFactory : IMemoryPoolFactory<byte>
     public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new ConnectionMemoryPool();
 }
 
-/// <summary>Pinned blocks of one size, reused; at most <see cref="BlocksKept"/> idle blocks are kept, the rest left to the collector.</summary>
+/// <summary>Pinned blocks of one size, reused; at most <c>blocksKept</c> idle blocks are kept, the rest left to the collector.</summary>
 public sealed class ConnectionMemoryPool(int blockSize = ConnectionMemoryPool.DefaultBlockSize, int blocksKept = ConnectionMemoryPool.DefaultBlocksKept) : MemoryPool<byte>
 {
     public const int DefaultBlockSize = 64 * 1024;
@@ -30,8 +30,6 @@ public sealed class ConnectionMemoryPool(int blockSize = ConnectionMemoryPool.De
     private volatile bool _disposed;
 
     public override int MaxBufferSize => blockSize;
-
-    public int BlocksKept => blocksKept;
 
     /// <summary>Blocks returned and waiting to be rented again.</summary>
     public int IdleBlocks => Volatile.Read(ref _idleCount);
