@@ -138,10 +138,9 @@ public sealed class CsvEntityWriter
 
         public abstract void Write(object row, CsvBuffer buffer);
 
-        // Structural properties (scalars and collections of scalars), in the order CsvTable takes them.
+        // The columns CsvTable takes, in its order.
         public static CsvColumn[] Structural(Type type) =>
-            [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                .Where(p => p.GetIndexParameters().Length == 0 && (CsvTable.IsScalar(p.PropertyType) || p.PropertyType == typeof(string[])))
+            [.. CsvTable.ColumnProperties(type)
                 .Select(p => (CsvColumn)Activator.CreateInstance(typeof(CsvColumn<>).MakeGenericType(p.PropertyType), p.Name, Getter(type, p))!)];
 
         // (object row) => ((T)row).Property, typed, so that a number is read without boxing.

@@ -101,8 +101,7 @@ public static class CsvTable
 
     // Structural properties (scalars and collections of scalars; navigation properties are left out), each with a compiled getter.
     private static (string Name, Func<object, object?> Get)[] Structural(Type type) => StructuralCache.GetOrAdd(type, t =>
-        [.. t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.GetIndexParameters().Length == 0 && (IsScalar(p.PropertyType) || p.PropertyType == typeof(string[])))
+        [.. ColumnProperties(t)
             .Select(p =>
             {
                 var entity = System.Linq.Expressions.Expression.Parameter(typeof(object));
@@ -110,6 +109,11 @@ public static class CsvTable
                     System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(entity, t), p), typeof(object));
                 return (p.Name, System.Linq.Expressions.Expression.Lambda<Func<object, object?>>(value, entity).Compile());
             })]);
+
+    /// <summary>The properties that are a type's CSV columns, in order: scalars and collections of scalars (navigation properties are left out).</summary>
+    internal static IEnumerable<PropertyInfo> ColumnProperties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0 && (IsScalar(p.PropertyType) || p.PropertyType == typeof(string[])));
 
     internal static bool IsScalar(Type type)
     {
