@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Net.Http.Headers;
 using OpenKpi.Domain.Catalogue;
 
@@ -7,8 +5,8 @@ namespace OpenKpi.Api.Http;
 
 /// <summary>
 /// HTTP caching for a dataset that changes only with a new import: every answer of the same request
-/// to the same dataset is the same bytes, so its strong ETag is a hash of the dataset version and the
-/// request (path, query, Accept, Accept-Encoding). A matching If-None-Match answers 304 at once.
+/// to the same dataset is the same bytes, so its strong ETag is a hash of the request's
+/// <see cref="RequestKey"/>. A matching If-None-Match answers 304 at once.
 /// </summary>
 public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot catalogue)
 {
@@ -20,7 +18,7 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
         var request = context.Request;
         if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) || !IsCacheable(request.Path)) return next(context);
 
-        var etag = new EntityTagHeaderValue($"\"{Hash(catalogue.Dataset.Version, request)}\"");
+        var etag = new EntityTagHeaderValue(RequestKey.ETag(request, catalogue.Dataset.Version));
         var lastModified = DateTime.SpecifyKind(catalogue.Dataset.ImportedAtUtc, DateTimeKind.Utc);
         void Stamp(HttpResponse response)
         {
@@ -28,7 +26,7 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
             headers.ETag = etag;
             headers.LastModified = new DateTimeOffset(lastModified.AddTicks(-(lastModified.Ticks % TimeSpan.TicksPerSecond)));
             headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = MaxAge };
-            response.Headers.Vary = "Accept, Accept-Encoding";
+            response.Headers.Vary = RequestKey.Vary;
         }
 
         if (request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } ifNoneMatch
@@ -49,11 +47,4 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
 
     private static bool IsCacheable(PathString path) =>
         path == "/" || path.StartsWithSegments("/odata", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/downloads", StringComparison.OrdinalIgnoreCase);
-
-    private static string Hash(string version, HttpRequest request)
-    {
-        var key = string.Join('\n', version, request.Path.Value, request.QueryString.Value,
-            request.Headers.Accept.ToString(), request.Headers.AcceptEncoding.ToString());
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32];
-    }
 }

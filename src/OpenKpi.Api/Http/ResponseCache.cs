@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -24,9 +23,8 @@ public sealed class ResponseCacheOptions
 
 /// <summary>
 /// Repeated queries are answered with the bytes of the first answer. The dataset never changes while the
-/// process runs, so an answer is a function of the request: the key is the dataset version, the path, the
-/// query options sorted and re-encoded (so $top=5&amp;$skip=5 and $skip=5&amp;$top=5 share an entry), and
-/// the Accept and Accept-Encoding headers. Entries are stored compressed, as sent.
+/// process runs, so an answer is a function of the request's <see cref="RequestKey"/> (so $top=5&amp;$skip=5
+/// and $skip=5&amp;$top=5 share an entry, and another Host or Prefer does not). Entries are stored compressed, as sent.
 /// </summary>
 public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnapshot catalogue, IOptions<ResponseCacheOptions> options)
 {
@@ -56,7 +54,7 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
             return;
         }
 
-        var key = Key(request);
+        var key = RequestKey.Of(request, catalogue.Dataset.Version);
         if (_entries.TryGetValue(key, out Entry? hit))
         {
             await Replay(context, hit!, writeBody: isGet);
@@ -102,15 +100,6 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
 
     private static bool IsCacheable(PathString path) =>
         path == "/" || path.StartsWithSegments("/odata", StringComparison.OrdinalIgnoreCase);
-
-    private string Key(HttpRequest request)
-    {
-        var query = QueryHelpers.ParseQuery(request.QueryString.Value)
-            .OrderBy(p => p.Key, StringComparer.Ordinal)
-            .SelectMany(p => p.Value.Select(v => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(v ?? "")));
-        return string.Join('\n', catalogue.Dataset.Version, request.PathBase.Value + request.Path.Value, string.Join('&', query),
-            request.Headers.Accept.ToString(), request.Headers.AcceptEncoding.ToString());
-    }
 
     /// <summary>Passes every write through and keeps a copy, until the answer outgrows what an entry may hold.</summary>
     private sealed class CapturingStream(Stream inner, int limit) : Stream

@@ -62,6 +62,7 @@ public sealed class CachingTests(KpiApplication app)
         Assert.NotNull(response.Content.Headers.LastModified);
         Assert.Contains("Accept", response.Headers.Vary);
         Assert.Contains("Accept-Encoding", response.Headers.Vary);
+        Assert.Contains("Prefer", response.Headers.Vary);   // odata.maxpagesize changes the answer
     }
 
     [Fact]
@@ -90,6 +91,19 @@ public sealed class CachingTests(KpiApplication app)
 
         Assert.NotEqual(json.Headers.ETag, other.Headers.ETag);
         Assert.NotEqual(json.Headers.ETag, csv.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task AnswersForOtherHostsHaveOtherETags()
+    {
+        // The host is written into the answer (@odata.context), so the same path on another host is other bytes.
+        var client = app.CreateClient();
+        using var here = await client.GetAsync("/odata/Targets?$top=2");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/odata/Targets?$top=2");
+        request.Headers.Host = "mirror.example";
+        using var there = await client.SendAsync(request);
+
+        Assert.NotEqual(here.Headers.ETag, there.Headers.ETag);
     }
 
     [Fact]

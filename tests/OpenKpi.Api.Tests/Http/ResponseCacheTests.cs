@@ -66,6 +66,38 @@ public sealed class ResponseCacheTests(KpiApplication app)
     }
 
     [Fact]
+    public async Task AnAnswerForAnotherHostIsNeverServedToThisOne()
+    {
+        // The host is written into @odata.context and nextLink: a shared entry would let anyone plant links.
+        var url = Unique("Targets") + "&$top=1";
+        using var planted = new HttpRequestMessage(HttpMethod.Get, url);
+        planted.Headers.Host = "attacker.example";
+        using var first = await app.CreateClient().SendAsync(planted);
+        using var second = await app.CreateClient().GetAsync(url);
+
+        Assert.Contains("attacker.example", await first.Content.ReadAsStringAsync());
+        Assert.Equal("MISS", Cache(second));
+        Assert.DoesNotContain("attacker.example", await second.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task APreferredPageSizeIsKeptApartFromTheDefault()
+    {
+        var url = Unique("Targets") + "&$top=3";
+        using var small = new HttpRequestMessage(HttpMethod.Get, url);
+        small.Headers.Add("Prefer", "odata.maxpagesize=1");
+        using var first = await app.CreateClient().SendAsync(small);
+        using var second = await app.CreateClient().GetAsync(url);
+
+        var firstPage = System.Text.Json.Nodes.JsonNode.Parse(await first.Content.ReadAsStringAsync())!;
+        var secondPage = System.Text.Json.Nodes.JsonNode.Parse(await second.Content.ReadAsStringAsync())!;
+        Assert.Single(firstPage["value"]!.AsArray());
+        Assert.Equal("MISS", Cache(second));
+        Assert.Equal(Math.Min(3, SeedFiles.TargetRows.Count), secondPage["value"]!.AsArray().Count);
+        Assert.NotEqual(first.Headers.ETag, second.Headers.ETag);
+    }
+
+    [Fact]
     public async Task ErrorsAreNeverKept()
     {
         var url = $"/odata/Targets?$filter=Nope eq '{Guid.NewGuid():N}'";
