@@ -38,6 +38,8 @@ if (!app.TryLoadKpiCatalogue())              // fail at start-up, not on the fir
 
 app.UseKpiErrors();
 app.UseKpiHttp();
+app.UseKpiResponseCache();    // a repeated query is answered here, before routing: the same bytes as the first time
+app.UseRouting();
 app.UseCsvFormatOption();
 app.UseUnversionedODataRoutes();
 app.UseKpiCaching();

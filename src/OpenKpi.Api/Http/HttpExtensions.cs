@@ -84,13 +84,20 @@ public static class HttpExtensions
     }
 
     /// <summary>
-    /// ETags, 304s and Cache-Control (after the version checks, so a 304 still names the supported versions);
-    /// then the cache of serialised answers, around compression so that it keeps answers as sent.
+    /// Repeated queries answered with the bytes of the first answer, before routing and the OData library, but
+    /// after the rate limits, CORS and security headers, which every answer gets. Outside compression, so
+    /// that it keeps answers as sent.
     /// </summary>
+    public static WebApplication UseKpiResponseCache(this WebApplication app)
+    {
+        app.UseMiddleware<ResponseCacheMiddleware>();
+        return app;
+    }
+
+    /// <summary>ETags, 304s and Cache-Control (after the version checks, so a 304 still names the supported versions); compression.</summary>
     public static WebApplication UseKpiCaching(this WebApplication app)
     {
         app.UseMiddleware<CachingMiddleware>();
-        app.UseMiddleware<ResponseCacheMiddleware>();
         app.UseResponseCompression();
         return app;
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 using OpenKpi.Domain.Catalogue;
 
 namespace OpenKpi.Api.Http;
@@ -39,7 +40,7 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
     private readonly ResponseCacheOptions _options = options.Value;
     private readonly MemoryCache _entries = new(new MemoryCacheOptions { SizeLimit = (long)options.Value.SizeLimitMegabytes * 1024 * 1024 });
 
-    private sealed record Entry(int StatusCode, KeyValuePair<string, StringValues>[] Headers, byte[] Body);
+    private sealed record Entry(int StatusCode, KeyValuePair<string, StringValues>[] Headers, EntityTagHeaderValue? ETag, byte[] Body);
 
     /// <summary>Says whether an answer came from the cache (HIT) or was computed and may be kept (MISS).</summary>
     public const string Header = "X-Cache";
@@ -57,7 +58,8 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
         var key = RequestKey.Of(request, catalogue.Dataset.Version);
         if (_entries.TryGetValue(key, out Entry? hit))
         {
-            await Replay(context, hit!, writeBody: isGet);
+            if (IsNotModified(request, hit!)) NotModified(context.Response, hit!);
+            else await Replay(context, hit!, writeBody: isGet);
             return;
         }
         if (!isGet)
@@ -84,7 +86,7 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
             && capture.Captured is { } body && !response.Headers.ContainsKey("Set-Cookie"))
         {
             var headers = KeptHeaders.Where(response.Headers.ContainsKey).Select(h => KeyValuePair.Create(h, response.Headers[h])).ToArray();
-            _entries.Set(key, new Entry(response.StatusCode, headers, body), new MemoryCacheEntryOptions { Size = body.Length + key.Length * 2 + 512 });
+            _entries.Set(key, new Entry(response.StatusCode, headers, response.GetTypedHeaders().ETag, body), new MemoryCacheEntryOptions { Size = body.Length + key.Length * 2 + 512 });
         }
     }
 
@@ -96,6 +98,19 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
         foreach (var (name, value) in entry.Headers) response.Headers[name] = value;
         response.ContentLength = entry.Body.Length;
         if (writeBody) await response.Body.WriteAsync(entry.Body, context.RequestAborted);
+    }
+
+    // The same answer as CachingMiddleware gives further in, from the entity tag the entry was stored with.
+    private static bool IsNotModified(HttpRequest request, Entry entry) =>
+        entry.ETag is { } etag && request.Headers.IfNoneMatch.Count > 0
+        && request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, useStrongComparison: true));
+
+    private static void NotModified(HttpResponse response, Entry entry)
+    {
+        response.StatusCode = StatusCodes.Status304NotModified;
+        response.Headers[Header] = "HIT";
+        foreach (var (name, value) in entry.Headers)
+            if (!name.StartsWith("Content-", StringComparison.Ordinal)) response.Headers[name] = value;
     }
 
     private static bool IsCacheable(PathString path) =>

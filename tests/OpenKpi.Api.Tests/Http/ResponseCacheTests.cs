@@ -29,6 +29,45 @@ public sealed class ResponseCacheTests(KpiApplication app)
     }
 
     [Fact]
+    public async Task ACachedAnswerStillGetsCorsAndTheSecurityHeaders()
+    {
+        // Answers come from the cache before routing; what every answer carries is set before that.
+        var url = Unique("Indicators") + "&$top=3";
+        await app.CreateClient().GetAsync(url);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Add("Origin", "https://portal.example.gov.vn");
+        using var second = await app.CreateClient().SendAsync(request);
+
+        Assert.Equal("HIT", Cache(second));
+        Assert.Equal("*", Assert.Single(second.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Equal("nosniff", Assert.Single(second.Headers.GetValues("X-Content-Type-Options")));
+    }
+
+    [Fact]
+    public async Task IfNoneMatchOnACachedAnswerIs304WithItsCachingHeadersAndNoContent()
+    {
+        var url = Unique("Targets") + "&$top=4";
+        var client = app.CreateClient();
+        using var first = await client.GetAsync(url);
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, url);
+        conditional.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        using var notModified = await client.SendAsync(conditional);
+        using var otherTag = new HttpRequestMessage(HttpMethod.Get, url);
+        otherTag.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"another\""));
+        using var full = await client.SendAsync(otherTag);
+
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal("HIT", Cache(notModified));
+        Assert.Equal(first.Headers.ETag, notModified.Headers.ETag);
+        Assert.Equal(first.Headers.Vary, notModified.Headers.Vary);
+        Assert.Equal("1.0", Assert.Single(notModified.Headers.GetValues("api-supported-versions")));
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+        Assert.Null(notModified.Content.Headers.ContentType);
+        Assert.Equal(HttpStatusCode.OK, full.StatusCode);
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await full.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task TheOrderOfQueryOptionsDoesNotMakeANewEntry()
     {
         var filter = $"$filter=Id ne '{Guid.NewGuid():N}'";
