@@ -29,8 +29,7 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
             response.Headers.Vary = RequestKey.Vary;
         }
 
-        if (request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } ifNoneMatch
-            && ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, useStrongComparison: true)))
+        if (IsNotModified(request, etag))
         {
             context.Response.StatusCode = StatusCodes.Status304NotModified;
             Stamp(context.Response);
@@ -44,6 +43,11 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
         });
         return next(context);
     }
+
+    /// <summary>Whether the request's If-None-Match names this entity tag (or any): the client already holds the answer.</summary>
+    public static bool IsNotModified(HttpRequest request, EntityTagHeaderValue etag) =>
+        request.Headers.IfNoneMatch.Count > 0
+        && request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, useStrongComparison: true));
 
     private static bool IsCacheable(PathString path) =>
         path == "/" || path.StartsWithSegments("/odata", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/downloads", StringComparison.OrdinalIgnoreCase);

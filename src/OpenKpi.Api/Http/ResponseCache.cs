@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -39,6 +41,7 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
 
     private readonly ResponseCacheOptions _options = options.Value;
     private readonly MemoryCache _entries = new(new MemoryCacheOptions { SizeLimit = (long)options.Value.SizeLimitMegabytes * 1024 * 1024 });
+    private readonly ConcurrentDictionary<string, Task<Entry?>> _computing = new();
 
     private sealed record Entry(int StatusCode, KeyValuePair<string, StringValues>[] Headers, EntityTagHeaderValue? ETag, byte[] Body);
 
@@ -58,8 +61,7 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
         var key = RequestKey.Of(request, catalogue.Dataset.Version);
         if (_entries.TryGetValue(key, out Entry? hit))
         {
-            if (IsNotModified(request, hit!)) NotModified(context.Response, hit!);
-            else await Replay(context, hit!, writeBody: isGet);
+            await Answer(context, hit!, isGet);
             return;
         }
         if (!isGet)
@@ -67,10 +69,36 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
             await next(context);
             return;
         }
-        context.Response.Headers[Header] = "MISS";
 
+        // Requests for one key that arrive while its first answer is being computed (a link shared widely, a
+        // client's parallel connections) wait for that answer rather than each computing and keeping a copy.
+        var computing = new TaskCompletionSource<Entry?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = _computing.GetOrAdd(key, computing.Task);
+        if (first != computing.Task)
+        {
+            if (await first.WaitAsync(context.RequestAborted) is { } shared) await Answer(context, shared, isGet);
+            else await next(context);   // the first answer was not kept (an error, or too large): compute this one
+            return;
+        }
+
+        Entry? entry = null;
+        try
+        {
+            entry = await Compute(context, key);
+        }
+        finally
+        {
+            _computing.TryRemove(key, out _);
+            computing.SetResult(entry);
+        }
+    }
+
+    /// <summary>Computes the answer while keeping a copy of it; returns the entry kept, or null.</summary>
+    private async Task<Entry?> Compute(HttpContext context, string key)
+    {
+        context.Response.Headers[Header] = "MISS";
         var bodyFeature = context.Features.Get<IHttpResponseBodyFeature>()!;
-        var capture = new CapturingStream(bodyFeature.Stream, _options.MaxEntryKilobytes * 1024);
+        using var capture = new CapturingStream(bodyFeature.Stream, _options.MaxEntryKilobytes * 1024);
         context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(capture, bodyFeature));
         try
         {
@@ -82,12 +110,23 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
         }
 
         var response = context.Response;
-        if (response.StatusCode == StatusCodes.Status200OK && !context.RequestAborted.IsCancellationRequested
-            && capture.Captured is { } body && !response.Headers.ContainsKey("Set-Cookie"))
+        if (response.StatusCode != StatusCodes.Status200OK || context.RequestAborted.IsCancellationRequested
+            || response.Headers.ContainsKey("Set-Cookie") || capture.TakeCaptured() is not { } body) return null;
+        var headers = KeptHeaders.Where(response.Headers.ContainsKey).Select(h => KeyValuePair.Create(h, response.Headers[h])).ToArray();
+        var entry = new Entry(response.StatusCode, headers, response.GetTypedHeaders().ETag, body);
+        _entries.Set(key, entry, new MemoryCacheEntryOptions { Size = body.Length + key.Length * 2 + 512 });
+        return entry;
+    }
+
+    // The same 304 as CachingMiddleware gives further in, from the entity tag the entry was stored with.
+    private static Task Answer(HttpContext context, Entry entry, bool isGet)
+    {
+        if (entry.ETag is { } etag && CachingMiddleware.IsNotModified(context.Request, etag))
         {
-            var headers = KeptHeaders.Where(response.Headers.ContainsKey).Select(h => KeyValuePair.Create(h, response.Headers[h])).ToArray();
-            _entries.Set(key, new Entry(response.StatusCode, headers, response.GetTypedHeaders().ETag, body), new MemoryCacheEntryOptions { Size = body.Length + key.Length * 2 + 512 });
+            NotModified(context.Response, entry);
+            return Task.CompletedTask;
         }
+        return Replay(context, entry, writeBody: isGet);
     }
 
     private static async Task Replay(HttpContext context, Entry entry, bool writeBody)
@@ -100,11 +139,6 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
         if (writeBody) await response.Body.WriteAsync(entry.Body, context.RequestAborted);
     }
 
-    // The same answer as CachingMiddleware gives further in, from the entity tag the entry was stored with.
-    private static bool IsNotModified(HttpRequest request, Entry entry) =>
-        entry.ETag is { } etag && request.Headers.IfNoneMatch.Count > 0
-        && request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, useStrongComparison: true));
-
     private static void NotModified(HttpResponse response, Entry entry)
     {
         response.StatusCode = StatusCodes.Status304NotModified;
@@ -116,13 +150,29 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
     private static bool IsCacheable(PathString path) =>
         path == "/" || path.StartsWithSegments("/odata", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Passes every write through and keeps a copy, until the answer outgrows what an entry may hold.</summary>
+    /// <summary>
+    /// Passes every write through and keeps a copy, until the answer outgrows what an entry may hold. The copy is
+    /// kept in pooled chunks and copied once, at its exact size, into the entry: a growing buffer would leave
+    /// two or three large arrays behind for every answer kept, which only a full collection frees.
+    /// </summary>
     private sealed class CapturingStream(Stream inner, int limit) : Stream
     {
-        private MemoryStream? _copy = new();
+        private const int ChunkSize = 64 * 1024;
+        private readonly List<byte[]> _chunks = [];
+        private int _length;
+        private bool _tooLarge;
 
-        /// <summary>The whole answer, or null when it was larger than the limit.</summary>
-        public byte[]? Captured => _copy?.ToArray();
+        /// <summary>The whole answer, or null when it was larger than the limit; the chunks go back to the pool.</summary>
+        public byte[]? TakeCaptured()
+        {
+            if (_tooLarge) return null;
+            var body = GC.AllocateUninitializedArray<byte>(_length);
+            for (var i = 0; i < _chunks.Count; i++)
+                _chunks[i].AsSpan(0, Math.Min(ChunkSize, _length - i * ChunkSize)).CopyTo(body.AsSpan(i * ChunkSize));
+            Release();
+            _tooLarge = true;   // taken: nothing more is kept
+            return body;
+        }
 
         public override bool CanRead => false;
         public override bool CanSeek => false;
@@ -153,11 +203,36 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
 
+        protected override void Dispose(bool disposing)
+        {
+            Release();
+            base.Dispose(disposing);
+        }
+
         private void Keep(ReadOnlySpan<byte> bytes)
         {
-            if (_copy is null) return;
-            if (_copy.Length + bytes.Length > limit) _copy = null;
-            else _copy.Write(bytes);
+            if (_tooLarge) return;
+            if (_length + bytes.Length > limit)
+            {
+                _tooLarge = true;
+                Release();
+                return;
+            }
+            while (!bytes.IsEmpty)
+            {
+                if (_length == _chunks.Count * ChunkSize) _chunks.Add(ArrayPool<byte>.Shared.Rent(ChunkSize));
+                var offset = _length - (_chunks.Count - 1) * ChunkSize;
+                var count = Math.Min(ChunkSize - offset, bytes.Length);
+                bytes[..count].CopyTo(_chunks[^1].AsSpan(offset));
+                bytes = bytes[count..];
+                _length += count;
+            }
+        }
+
+        private void Release()
+        {
+            foreach (var chunk in _chunks) ArrayPool<byte>.Shared.Return(chunk);
+            _chunks.Clear();
         }
     }
 }

@@ -29,6 +29,49 @@ public sealed class ResponseCacheTests(KpiApplication app)
     }
 
     [Fact]
+    public async Task AnAnswerOfSeveralChunksIsKeptByteForByte()
+    {
+        // Every target with all its columns: larger than the 64 KB chunks the copy is kept in.
+        var url = Unique("Targets") + "&$top=1000";
+        using var first = await app.CreateClient().GetAsync(url);
+        using var second = await app.CreateClient().GetAsync(url);
+
+        var bytes = await first.Content.ReadAsByteArrayAsync();
+        Assert.True(bytes.Length > 64 * 1024, $"the answer is {bytes.Length} bytes");
+        Assert.Equal("HIT", Cache(second));
+        Assert.Equal(bytes, await second.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task RequestsArrivingTogetherComputeTheAnswerOnce()
+    {
+        var url = Unique("Targets") + "&$format=csv";
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            using var response = await app.CreateClient().GetAsync(url);
+            return (Cache: Cache(response), Body: await response.Content.ReadAsByteArrayAsync());
+        }));
+
+        Assert.Equal("MISS", Assert.Single(answers, a => a.Cache == "MISS").Cache);
+        Assert.All(answers, a => Assert.Equal(answers[0].Body, a.Body));
+    }
+
+    [Fact]
+    public async Task RequestsWaitingOnAnErrorGetTheirOwnError()
+    {
+        var url = $"/odata/Targets?$filter=Nope eq '{Guid.NewGuid():N}'";
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => app.CreateClient().GetAsync(url)));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.BadRequest, a.StatusCode));
+        Assert.All(answers, a => Assert.Equal("MISS", Cache(a) ?? "MISS"));
+        foreach (var answer in answers)
+        {
+            Assert.Contains("Nope", await answer.Content.ReadAsStringAsync());
+            answer.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task ACachedAnswerStillGetsCorsAndTheSecurityHeaders()
     {
         // Answers come from the cache before routing; what every answer carries is set before that.
