@@ -71,6 +71,16 @@ start_api() {
 }
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 rss_mb() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
+# peak_rss PID FILE: the highest resident memory of PID, sampled every half second while it runs, kept in FILE.
+# A sample taken between measurements misses the peaks: 64 connections starting at once on a large answer.
+peak_rss() {
+  local peak=0 rss
+  echo 0 >"$2"
+  while rss=$(rss_mb "$1" 2>/dev/null) && [ -n "$rss" ]; do
+    [ "$rss" -gt "$peak" ] && { peak=$rss; echo "$peak" >"$2"; }
+    sleep 0.5
+  done
+}
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ms() { awk '{ v = $1; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0; else if (v ~ /s$/) v = v * 1000; print v + 0 }'; }
 # wrk_once URL [LUA SCRIPT [SCRIPT ARGUMENT]]: "requests/s p50-ms p99-ms errors"
@@ -185,23 +195,23 @@ EOF
   local jsonserver_pid=$!; pids+=("$jsonserver_pid")
   for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:5204/Provinces" >/dev/null 2>&1 && break; sleep 0.1; done
 
+  # Resident memory under load: the peak from the warm-up on, sampled while the load runs.
+  peak_rss "$cached" "$work/peak-cached" & local sampler_cached=$!
+  peak_rss "$uncached" "$work/peak-uncached" & local sampler_uncached=$!
   # Warm-up: the JIT's tiers settle after some tens of seconds of load.
   warm "$WARMUP" http://127.0.0.1:5202 "$bench/distinct.lua" "$data/lists"
   for q in "${queries[@]}"; do warm 5 "http://127.0.0.1:5201${openkpi[$q]}"; done
 
-  local peak_cached=0 peak_uncached=0
   for q in "${queries[@]}"; do
     measure "$scale" "$q" openkpi "http://127.0.0.1:5201${openkpi[$q]}"
     measure "$scale" "$q" openkpi-uncached "http://127.0.0.1:5202${openkpi[$q]}"
     measure "$scale" "$q" nginx "http://127.0.0.1:5203/$q.${extension[$q]}"
     measure "$scale" "$q" json-server "http://127.0.0.1:5204${jsonserver[$q]}"
-    peak_cached=$(( $(rss_mb "$cached") > peak_cached ? $(rss_mb "$cached") : peak_cached ))
-    peak_uncached=$(( $(rss_mb "$uncached") > peak_uncached ? $(rss_mb "$uncached") : peak_uncached ))
   done
   measure "$scale" distinct-mix openkpi-uncached http://127.0.0.1:5202 "$bench/distinct.lua" "$data/lists"
-  peak_uncached=$(( $(rss_mb "$uncached") > peak_uncached ? $(rss_mb "$uncached") : peak_uncached ))
-  printf '%s\t%s\tresident memory under load, response cache on (MB, peak)\t%s\n' "$scale" "$targets" "$peak_cached" >>"$startup"
-  printf '%s\t%s\tresident memory under load, uncached (MB, peak)\t%s\n' "$scale" "$targets" "$peak_uncached" >>"$startup"
+  stop "$sampler_cached"; stop "$sampler_uncached"
+  printf '%s\t%s\tresident memory under load, response cache on (MB, peak)\t%s\n' "$scale" "$targets" "$(cat "$work/peak-cached")" >>"$startup"
+  printf '%s\t%s\tresident memory under load, uncached (MB, peak)\t%s\n' "$scale" "$targets" "$(cat "$work/peak-uncached")" >>"$startup"
 
   stop "$jsonserver_pid"; nginx -c "$work/nginx/nginx.conf" -s stop; sleep 0.5
   stop "$cached"; stop "$uncached"
@@ -225,12 +235,14 @@ if [ "$BIG" -gt 0 ]; then
   targets=$(curl -s 'http://127.0.0.1:5201/odata/Targets/$count')
   idle=$(rss_mb "$api_pid")
   node "$bench/prepare.mjs" http://127.0.0.1:5201 "$work/data-big" --lists-only >/dev/null
+  peak_rss "$api_pid" "$work/peak-big" & sampler=$!
   warm 20 http://127.0.0.1:5201 "$bench/distinct.lua" "$work/data-big/lists"
   measure 1m distinct-mix openkpi-uncached http://127.0.0.1:5201 "$bench/distinct.lua" "$work/data-big/lists"
+  stop "$sampler"
   printf '1m\t%s\tready, building the database from seeds (s)\t%.2f\n' "$targets" "$build" >>"$startup"
   printf '1m\t%s\tready, existing database (s, median of 3)\t%.2f\n' "$targets" "$(printf '%s\n' "${ready[@]}" | median)" >>"$startup"
   printf '1m\t%s\tresident memory idle (MB)\t%s\n' "$targets" "$idle" >>"$startup"
-  printf '1m\t%s\tresident memory under load, uncached (MB, peak)\t%s\n' "$targets" "$(rss_mb "$api_pid")" >>"$startup"
+  printf '1m\t%s\tresident memory under load, uncached (MB, peak)\t%s\n' "$targets" "$(cat "$work/peak-big")" >>"$startup"
   stop "$api_pid"
 fi
 
