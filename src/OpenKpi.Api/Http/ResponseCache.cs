@@ -76,8 +76,8 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
         var first = _computing.GetOrAdd(key, computing.Task);
         if (first != computing.Task)
         {
-            if (await first.WaitAsync(context.RequestAborted) is { } shared) await Answer(context, shared, isGet);
-            else await next(context);   // the first answer was not kept (an error, or too large): compute this one
+            if (await Shared(first, context.RequestAborted) is { } shared) await Answer(context, shared, isGet);
+            else await next(context);   // the first answer was not kept (an error, too large) or is slow: compute this one
             return;
         }
 
@@ -92,6 +92,25 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
             computing.SetResult(entry);
         }
     }
+
+    /// <summary>
+    /// The first answer once it is kept, or null when it was not or took longer than <see cref="Patience"/>: the first
+    /// request's answer is written to its own client, and a client reading slowly must not hold up the others.
+    /// </summary>
+    private static async Task<Entry?> Shared(Task<Entry?> first, CancellationToken aborted)
+    {
+        try
+        {
+            return await first.WaitAsync(Patience, aborted);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>How long a request waits for the same answer computed for another.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
 
     /// <summary>Computes the answer while keeping a copy of it; returns the entry kept, or null.</summary>
     private async Task<Entry?> Compute(HttpContext context, string key)
