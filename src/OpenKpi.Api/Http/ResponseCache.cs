@@ -179,17 +179,17 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
         private const int ChunkSize = 64 * 1024;
         private readonly List<byte[]> _chunks = [];
         private int _length;
-        private bool _tooLarge;
+        private bool _stopped;   // nothing more is kept: the answer outgrew the limit, or the copy was taken
 
         /// <summary>The whole answer, or null when it was larger than the limit; the chunks go back to the pool.</summary>
         public byte[]? TakeCaptured()
         {
-            if (_tooLarge) return null;
+            if (_stopped) return null;
             var body = GC.AllocateUninitializedArray<byte>(_length);
             for (var i = 0; i < _chunks.Count; i++)
                 _chunks[i].AsSpan(0, Math.Min(ChunkSize, _length - i * ChunkSize)).CopyTo(body.AsSpan(i * ChunkSize));
             Release();
-            _tooLarge = true;   // taken: nothing more is kept
+            _stopped = true;
             return body;
         }
 
@@ -230,10 +230,10 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
 
         private void Keep(ReadOnlySpan<byte> bytes)
         {
-            if (_tooLarge) return;
+            if (_stopped) return;
             if (_length + bytes.Length > limit)
             {
-                _tooLarge = true;
+                _stopped = true;
                 Release();
                 return;
             }
