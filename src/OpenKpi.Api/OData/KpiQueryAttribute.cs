@@ -125,16 +125,18 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         _ = Microsoft.AspNetCore.OData.Extensions.HttpContextExtensions.ODataFeature(context.HttpContext).TotalCount;
     }
 
-    // Enumerable.ToList<T> for each element type, compiled once (reflection's MakeGenericMethod and Invoke cost every request).
+    // Materialize<T> for each element type, bound once (reflection's MakeGenericMethod and Invoke cost every request).
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<IQueryable, object>> ToList = new();
 
-    private static Func<IQueryable, object> CompileToList(Type element)
-    {
-        var queryable = System.Linq.Expressions.Expression.Parameter(typeof(IQueryable));
-        var call = System.Linq.Expressions.Expression.Call(typeof(Enumerable), nameof(Enumerable.ToList), [element],
-            System.Linq.Expressions.Expression.Convert(queryable, typeof(IEnumerable<>).MakeGenericType(element)));
-        return System.Linq.Expressions.Expression.Lambda<Func<IQueryable, object>>(call, queryable).Compile();
-    }
+    private static Func<IQueryable, object> CompileToList(Type element) =>
+        typeof(KpiQueryAttribute).GetMethod(nameof(Materialize), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(element).CreateDelegate<Func<IQueryable, object>>();
+
+    // The rows as a list of their own. A snapshot query hands over what it runs to — the snapshot's list itself, or a
+    // LINQ iterator that knows its size — so that ToList copies once at the right size; enumerated through the query,
+    // the list grew by doubling, 60 KB of discarded arrays for the CSV of one province's 3,170 targets.
+    private static List<T> Materialize<T>(IQueryable queryable) =>
+        Enumerable.ToList(queryable is SnapshotQuery<T> query ? query.Results() : (IEnumerable<T>)queryable);
 
     // The URI parser throws more than ODataException on some input (isof($it,-1e400) throws
     // ArgumentNullException, Upper ne 1e400 an OverflowException), and running a query can divide

@@ -29,8 +29,10 @@ public sealed class SnapshotQuery<T> : IOrderedQueryable<T>
     public Expression Expression { get; }
     public IQueryProvider Provider => SnapshotQueryProvider.Instance;
 
-    public IEnumerator<T> GetEnumerator() =>
-        (_source ?? SnapshotQueryProvider.Instance.Execute<IEnumerable<T>>(Expression)).GetEnumerator();
+    /// <summary>What the query runs to: the collection itself for a root query, else the compiled shape's result.</summary>
+    public IEnumerable<T> Results() => _source ?? SnapshotQueryProvider.Instance.Execute<IEnumerable<T>>(Expression);
+
+    public IEnumerator<T> GetEnumerator() => Results().GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
