@@ -48,6 +48,10 @@ startup=$bench/startup.tsv    # scale, targets, measure, value
 printf 'scale\tquery\tserver\trps\tp50\tp99\terrors\n' > "$results"
 printf 'scale\ttargets\tmeasure\tvalue\n' > "$startup"
 
+# The API runs as the Dockerfile deploys it: with its runtime settings (the GC's generation budgets).
+mapfile -t deployed < <(sed -n 's/^[[:space:]]*\(DOTNET_GC[A-Za-z0-9]*=[^[:space:]\\]*\).*/\1/p' "$root/Dockerfile")
+[ ${#deployed[@]} -gt 0 ] || { echo "no DOTNET_GC settings found in $root/Dockerfile" >&2; exit 1; }
+
 # --- helpers -------------------------------------------------------------------------------------------
 api_pid=""
 ready_seconds=""
@@ -55,7 +59,7 @@ ready_seconds=""
 start_api() {
   local port=$1 seeds=$2 database=$3; shift 3
   local started; started=$(date +%s.%N)
-  (cd "$work/app" && exec env "$@" Catalogue__SeedDirectory="$seeds" Catalogue__DatabasePath="$database" RateLimiting__PermitLimit=1000000000 \
+  (cd "$work/app" && exec env "${deployed[@]}" "$@" Catalogue__SeedDirectory="$seeds" Catalogue__DatabasePath="$database" RateLimiting__PermitLimit=1000000000 \
     Logging__LogLevel__Default=Warning dotnet OpenKpi.Api.dll --urls "http://127.0.0.1:$port" >>"$work/api-$port.log" 2>&1) &
   api_pid=$!
   pids+=("$api_pid")
