@@ -121,14 +121,14 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
     private static void Evaluate(ActionExecutedContext context)
     {
         if (context.Result is not ObjectResult { Value: IQueryable queryable } result) return;
-        result.Value = ToList.GetOrAdd(queryable.ElementType, CompileToList)(queryable);
+        result.Value = Materializers.GetOrAdd(queryable.ElementType, Materializer)(queryable);
         _ = Microsoft.AspNetCore.OData.Extensions.HttpContextExtensions.ODataFeature(context.HttpContext).TotalCount;
     }
 
     // Materialize<T> for each element type, bound once (reflection's MakeGenericMethod and Invoke cost every request).
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<IQueryable, object>> ToList = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<IQueryable, object>> Materializers = new();
 
-    private static Func<IQueryable, object> CompileToList(Type element) =>
+    private static Func<IQueryable, object> Materializer(Type element) =>
         typeof(KpiQueryAttribute).GetMethod(nameof(Materialize), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
             .MakeGenericMethod(element).CreateDelegate<Func<IQueryable, object>>();
 
