@@ -49,6 +49,7 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
         request.Headers.IfNoneMatch.Count > 0
         && request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, useStrongComparison: true));
 
+    // What the response cache keeps, and the downloads, which are the same bytes for a dataset but too large to keep.
     private static bool IsCacheable(PathString path) =>
-        path == "/" || path.StartsWithSegments("/odata", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/downloads", StringComparison.OrdinalIgnoreCase);
+        ResponseCacheMiddleware.IsCacheable(path) || path.StartsWithSegments("/downloads", StringComparison.OrdinalIgnoreCase);
 }

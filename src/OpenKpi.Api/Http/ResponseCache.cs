@@ -166,7 +166,8 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
             if (!name.StartsWith("Content-", StringComparison.Ordinal)) response.Headers[name] = value;
     }
 
-    private static bool IsCacheable(PathString path) =>
+    /// <summary>The paths whose answers are kept: the index and the OData routes (the downloads are streamed files, too large to keep).</summary>
+    internal static bool IsCacheable(PathString path) =>
         path == "/" || path.StartsWithSegments("/odata", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
