@@ -35,7 +35,7 @@ internal sealed class QueryShape
         Expression enumerable;
         try
         {
-            enumerable = new ToEnumerable().Visit(expression);
+            enumerable = SafeEvaluation.Apply(new ToEnumerable().Visit(expression));
         }
         catch (NotSupportedException)
         {

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+
+namespace OpenKpi.Api.OData;
+
+/// <summary>
+/// The time one request's query may take to evaluate, and its client's presence: every collection a compiled query
+/// reads goes through <see cref="Guard{T}"/>, which stops the enumeration (every 1,024 items) once the client has gone
+/// or, while the query is still being evaluated, once <see cref="QueryLimits.MaxEvaluationMilliseconds"/> have passed.
+/// Writing the answer is bounded by its size (<see cref="QueryLimits.MaxEntitiesPerAnswer"/>) and stops only with the client.
+/// </summary>
+public sealed class QueryBudget
+{
+    private static readonly AsyncLocal<QueryBudget?> Ambient = new();
+
+    private readonly long _deadline;
+    private readonly CancellationToken _aborted;
+    private bool _evaluating = true;
+    private int _items;
+
+    private QueryBudget(TimeSpan limit, CancellationToken aborted)
+    {
+        _deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        _aborted = aborted;
+    }
+
+    /// <summary>The budget of the request being served on this flow, if any.</summary>
+    public static QueryBudget? Current => Ambient.Value;
+
+    /// <summary>Gives the rest of this flow (the request) a budget of <paramref name="limit"/>.</summary>
+    public static void Start(TimeSpan limit, CancellationToken aborted) => Ambient.Value = new QueryBudget(limit, aborted);
+
+    /// <summary>The query has run: what is left (writing the answer, lazily expanded collections) stops only with the client.</summary>
+    public void EndEvaluation() => _evaluating = false;
+
+    /// <summary>Throws when the client has gone or the evaluation is out of time.</summary>
+    public void Check()
+    {
+        _aborted.ThrowIfCancellationRequested();
+        if (_evaluating && Stopwatch.GetTimestamp() > _deadline) throw new QueryBudgetExceededException(
+            $"The query took longer than the {QueryLimits.MaxEvaluationMilliseconds} ms a request may take to evaluate (MaxEvaluationMilliseconds). " +
+            "Narrow the $filter (a province, a year, an indicator), or drop costly functions and any/all.");
+    }
+
+    /// <summary>The collection, watched by the current request's budget (itself where there is none).</summary>
+    public static IEnumerable<T> Guard<T>(IEnumerable<T> source) => Ambient.Value is { } budget ? budget.Watch(source) : source;
+
+    private IEnumerable<T> Watch<T>(IEnumerable<T> source)
+    {
+        foreach (var item in source)
+        {
+            if ((++_items & 1023) == 0) Check();
+            yield return item;
+        }
+    }
+}
+
+/// <summary>A query over one of the declared cost limits, found while it ran: the client's query, so a 400.</summary>
+public sealed class QueryBudgetExceededException(string message) : Exception(message);

@@ -1,0 +1,122 @@
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace OpenKpi.Api.OData;
+
+/// <summary>
+/// What a query tree built by the OData library needs before it runs as LINQ to Objects over the snapshot:
+/// <list type="bullet">
+/// <item>integer arithmetic checked, so that <c>Year mul 2147483647</c> is an overflow (a 400), never a wrapped value;</item>
+/// <item>a collection method over a null-propagated source (<c>IIF(Province == null, null, Province.Targets).OrderBy(…)</c>,
+/// which the library builds for a nested $expand under a null navigation) moved inside the null test, so it reads as null;</item>
+/// <item>a nested group of $apply=groupby((Province/Name)) null where its navigation is, not an entity whose key
+/// properties are null (which the serializer refuses halfway through the answer);</item>
+/// <item>every collection read through <see cref="QueryBudget.Guard{T}"/>, so the request's deadline and its client's
+/// departure stop the enumeration.</item>
+/// </list>
+/// </summary>
+internal sealed class SafeEvaluation : ExpressionVisitor
+{
+    public static Expression Apply(Expression expression) => new SafeEvaluation().Visit(expression);
+
+    private static readonly MethodInfo GuardMethod = typeof(QueryBudget).GetMethod(nameof(QueryBudget.Guard))!;
+
+    protected override Expression VisitBinary(BinaryExpression node)
+    {
+        var visited = (BinaryExpression)base.VisitBinary(node);
+        if (visited.Method is not null || !IsInteger(visited.Left.Type)) return visited;
+        var kind = visited.NodeType switch
+        {
+            ExpressionType.Add => ExpressionType.AddChecked,
+            ExpressionType.Subtract => ExpressionType.SubtractChecked,
+            ExpressionType.Multiply => ExpressionType.MultiplyChecked,
+            _ => visited.NodeType,
+        };
+        return kind == visited.NodeType ? visited : Expression.MakeBinary(kind, visited.Left, visited.Right, visited.IsLiftedToNull, null);
+    }
+
+    protected override Expression VisitUnary(UnaryExpression node)
+    {
+        var visited = (UnaryExpression)base.VisitUnary(node);
+        return visited.NodeType == ExpressionType.Negate && visited.Method is null && IsInteger(visited.Operand.Type)
+            ? Expression.NegateChecked(visited.Operand)
+            : visited;
+    }
+
+    protected override Expression VisitMethodCall(MethodCallExpression node)
+    {
+        var visited = (MethodCallExpression)base.VisitMethodCall(node);
+        if (visited.Method.DeclaringType != typeof(Enumerable) || visited.Arguments.Count == 0
+            || SequenceElement(visited.Method.GetParameters()[0].ParameterType) is not { } element) return visited;
+        var source = visited.Arguments[0];
+        var rest = visited.Arguments.Skip(1);
+
+        // IIF(test, null, source).Method(…) → IIF(test, null, source.Method(…))
+        if (Unconvert(source) is ConditionalExpression { IfTrue: ConstantExpression { Value: null } } nullable)
+            return Expression.Condition(nullable.Test, Expression.Default(visited.Type),
+                Visit(Expression.Call(visited.Method, [Expression.Convert(nullable.IfFalse, source.Type), .. rest])));
+
+        // The innermost source of a chain of calls is the collection read.
+        if (Unconvert(source) is MethodCallExpression { Method.DeclaringType: var declaring } && (declaring == typeof(Enumerable) || declaring == typeof(QueryBudget)))
+            return visited;
+        // Lists of values ("Year in (2023,2024)", FrequencyIds) are short; the rows and their collections are what costs.
+        if (element.IsPrimitive || element.IsEnum || element == typeof(string) || element == typeof(decimal) || Nullable.GetUnderlyingType(element) is not null)
+            return visited;
+        return visited.Update(null, [Expression.Call(GuardMethod.MakeGenericMethod(element), source), .. rest]);
+    }
+
+    protected override Expression VisitMemberInit(MemberInitExpression node)
+    {
+        var visited = (MemberInitExpression)base.VisitMemberInit(node);
+        if (!IsAggregationContainer(visited.Type)) return visited;
+        var bindings = visited.Bindings.Select(binding =>
+            binding is MemberAssignment { Member.Name: "NestedValue" } nested && NameOf(visited) is { } name && NullTestOf(nested.Expression, name) is { } test
+                ? Expression.Bind(nested.Member, Expression.Condition(test, Expression.Default(nested.Expression.Type), nested.Expression))
+                : binding);
+        return visited.Update(visited.NewExpression, bindings);
+    }
+
+    private static bool IsAggregationContainer(Type type)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+            if (t.Name == "AggregationPropertyContainer" && t.Namespace == "Microsoft.AspNetCore.OData.Query.Container") return true;
+        return false;
+    }
+
+    private static string? NameOf(MemberInitExpression container) =>
+        container.Bindings.OfType<MemberAssignment>().FirstOrDefault(b => b.Member.Name == "Name")?.Expression is ConstantExpression { Value: string name } ? name : null;
+
+    // The library's null propagation of the navigation `name` inside a nested group: the first "x.name == null".
+    private static Expression? NullTestOf(Expression nested, string name)
+    {
+        var finder = new NullTestFinder(name);
+        finder.Visit(nested);
+        return finder.Test;
+    }
+
+    private sealed class NullTestFinder(string name) : ExpressionVisitor
+    {
+        public Expression? Test { get; private set; }
+
+        public override Expression? Visit(Expression? node) => Test is null ? base.Visit(node) : node;
+
+        protected override Expression VisitConditional(ConditionalExpression node)
+        {
+            if (node.Test is BinaryExpression { NodeType: ExpressionType.Equal, Left: MemberExpression member, Right: ConstantExpression { Value: null } }
+                && member.Member.Name == name)
+            {
+                Test = node.Test;
+                return node;
+            }
+            return base.VisitConditional(node);
+        }
+    }
+
+    private static Expression Unconvert(Expression e) => e is UnaryExpression { NodeType: ExpressionType.Convert } convert ? Unconvert(convert.Operand) : e;
+
+    private static Type? SequenceElement(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>) ? type.GetGenericArguments()[0] : null;
+
+    private static bool IsInteger(Type type) =>
+        (Nullable.GetUnderlyingType(type) ?? type) is var t && (t == typeof(int) || t == typeof(long) || t == typeof(short) || t == typeof(byte) || t == typeof(sbyte));
+}
