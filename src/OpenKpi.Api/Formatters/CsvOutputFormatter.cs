@@ -14,8 +14,8 @@ public sealed class CsvOutputFormatter : TextOutputFormatter
 {
     public const string MediaType = "text/csv";
 
-    /// <summary>Where the query attribute leaves the columns of a plain $select whose projection it skipped.</summary>
-    public const string ColumnsKey = "OpenKpi.CsvColumns";
+    /// <summary>Where the query attribute leaves the $select/$expand whose projection it skipped: the writer reads the entities.</summary>
+    public const string SelectionKey = "OpenKpi.CsvSelection";
 
     public CsvOutputFormatter()
     {
@@ -35,16 +35,10 @@ public sealed class CsvOutputFormatter : TextOutputFormatter
             FileName = $"openkpi-{FileName(set)}-{version}.csv",
         }.ToString();
 
-        var aborted = context.HttpContext.RequestAborted;
-        if (CsvEntityWriter.For(context.Object, context.HttpContext.Items[ColumnsKey] as IReadOnlyList<string>) is { } entities)
-        {
-            await entities.WriteAsync(response.Body, preamble: true, aborted);
-            return;
-        }
-        // $select/$expand projections: the writer puts the BOM first and sends its buffer out in pieces (the body takes no synchronous writes).
-        await using var text = new StreamWriter(response.Body, selectedEncoding, bufferSize: 16 * 1024, leaveOpen: true);
-        foreach (var chunk in CsvTable.Chunks(CsvTable.Lines(CsvTable.Rows(context.Object).ToList()))) await text.WriteAsync(chunk.AsMemory(), aborted);
-        await text.FlushAsync(aborted);
+        var selection = context.HttpContext.Items[SelectionKey] as Microsoft.OData.UriParser.SelectExpandClause;
+        var writer = CsvEntityWriter.For(context.Object, selection)
+            ?? throw new InvalidOperationException($"No CSV shape for a {context.Object?.GetType().Name}: the query attribute lets only entities through.");
+        await writer.WriteAsync(response.Body, preamble: true, context.HttpContext.RequestAborted);
     }
 
     private static string FileName(string segment)

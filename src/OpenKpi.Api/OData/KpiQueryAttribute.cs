@@ -59,18 +59,22 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
             queryable = SnapshotQueryExtensions.AsSnapshotQuery(index.Find(search, exactFirst: queryOptions.OrderBy is null, whole ? null : queryable), queryable.ElementType);
             ignored |= AllowedQueryOptions.Search;
         }
-        var paged = !queryOptions.Request.WantsCsv();
-        // Plain columns in CSV, or a selection that the fast JSON writer is sure to write: the writer reads them from
-        // the entities, without the library's per-row projection.
+        var csv = queryOptions.Request.WantsCsv();
+        if (csv && queryOptions.Apply is not null)
+            throw new ODataException("CSV is not offered for $apply results; ask for JSON (the default).");
+        QueryCost.Check(queryOptions, RowsOf(queryable, catalogue), csv, catalogue);
+        var paged = !csv;
+        // CSV is written from whole entities and the entities their single-valued navigations hold; a selection that the
+        // fast JSON writer is sure to write is read from them too: both without the library's per-row projection.
         var items = queryOptions.Request.HttpContext.Items;
         if (queryOptions.SelectExpand is { SelectExpandClause: { } selection })
         {
-            if (!paged && PlainSelection.Of(selection) is { } columns)
+            if (csv)
             {
-                items[CsvOutputFormatter.ColumnsKey] = columns;
-                ignored |= AllowedQueryOptions.Select;
+                items[CsvOutputFormatter.SelectionKey] = selection;
+                ignored |= AllowedQueryOptions.Select | AllowedQueryOptions.Expand;
             }
-            else if (paged && queryOptions.Request.HttpContext.RequestServices.GetRequiredService<CollectionJsonFormatter>().TakesSelection(queryOptions.Request, selection))
+            else if (queryOptions.Request.HttpContext.RequestServices.GetRequiredService<CollectionJsonFormatter>().TakesSelection(queryOptions.Request, selection))
             {
                 items[CollectionJsonFormatter.SelectionKey] = selection;
                 ignored |= AllowedQueryOptions.Select | AllowedQueryOptions.Expand;
@@ -84,7 +88,12 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         }, ignored);
     }
 
+    // The rows a query reads: the collection behind it when it is a snapshot list, else the whole entity set.
+    private static int RowsOf(IQueryable queryable, CatalogueSnapshot catalogue) =>
+        SnapshotQueryExtensions.SourceOf(queryable) is System.Collections.ICollection source ? source.Count : catalogue.EntitiesOf(queryable.ElementType).Count;
+
     // The library rejects a query in OnActionExecuting (parsing, limits) or in OnActionExecuted (applying it).
+    // What reading the client's query throws, of any type, is the query's fault: the parser met input it could not take.
     public override void OnActionExecuting(ActionExecutingContext actionExecutingContext)
     {
         try
@@ -92,12 +101,14 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
             base.OnActionExecuting(actionExecutingContext);
             actionExecutingContext.Result = WithoutInnerError(actionExecutingContext.Result);
         }
-        catch (Exception e) when (IsUnreadableQuery(e))
+        catch (Exception e) when (Unwrap(e) is not OperationCanceledException)
         {
-            actionExecutingContext.Result = Unreadable(e);
+            actionExecutingContext.Result = Unreadable(Unwrap(e));
         }
     }
 
+    // Applying and running it, only the library's query exceptions and what the query's own arithmetic throws are the
+    // client's; anything else is a fault of this service, a 500 that the fuzz tests see.
     public override void OnActionExecuted(ActionExecutedContext actionExecutedContext)
     {
         try
@@ -106,9 +117,9 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
             actionExecutedContext.Result = WithoutInnerError(actionExecutedContext.Result);
             Evaluate(actionExecutedContext);
         }
-        catch (Exception e) when (IsUnreadableQuery(e))
+        catch (Exception e) when (Unwrap(e) is ODataException or QueryBudgetExceededException or ArithmeticException)
         {
-            actionExecutedContext.Result = Unreadable(e);
+            actionExecutedContext.Result = Unreadable(Unwrap(e));
         }
     }
 
@@ -117,12 +128,17 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? Unwrap(inner) : e;
 
     // The query runs here, over the in-memory snapshot, rather than while the answer is being written:
-    // a failure its expressions cause (division by zero, an overflow) is then a 400, not a broken 200.
+    // a failure its expressions cause (division by zero, an overflow, the time limit) is then a 400, not a broken 200.
     private static void Evaluate(ActionExecutedContext context)
     {
         if (context.Result is not ObjectResult { Value: IQueryable queryable } result) return;
-        result.Value = Materializers.GetOrAdd(queryable.ElementType, Materializer)(queryable);
+        var rows = Materializers.GetOrAdd(queryable.ElementType, Materializer)(queryable);
+        if (rows is System.Collections.ICollection { Count: > QueryLimits.MaxCsvRows } all && context.HttpContext.Request.WantsCsv())
+            throw new ODataException($"The CSV would hold {all.Count:N0} rows; the limit (MaxCsvRows) is {QueryLimits.MaxCsvRows:N0}. " +
+                "Narrow the $filter, or take the whole dataset from /downloads.");
+        result.Value = rows;
         _ = Microsoft.AspNetCore.OData.Extensions.HttpContextExtensions.ODataFeature(context.HttpContext).TotalCount;
+        QueryBudget.Current?.EndEvaluation();
     }
 
     // Materialize<T> for each element type, bound once (reflection's MakeGenericMethod and Invoke cost every request).
@@ -138,17 +154,14 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
     private static List<T> Materialize<T>(IQueryable queryable) =>
         Enumerable.ToList(queryable is SnapshotQuery<T> query ? query.Results() : (IEnumerable<T>)queryable);
 
-    // The URI parser throws more than ODataException on some input (isof($it,-1e400) throws
-    // ArgumentNullException, Upper ne 1e400 an OverflowException), and running a query can divide
-    // by zero: what reading or running a client's query throws is the query's fault, a 400.
-    private static bool IsUnreadableQuery(Exception e) =>
-        Unwrap(e) is ArithmeticException
-        || Unwrap(e) is ArgumentException or FormatException or InvalidCastException or NotSupportedException or InvalidOperationException
-        && (Unwrap(e).StackTrace?.Contains("Microsoft.OData.UriParser", StringComparison.Ordinal) == true
-            || Unwrap(e).StackTrace?.Contains("Microsoft.AspNetCore.OData.Query", StringComparison.Ordinal) == true);
-
     private static IActionResult Unreadable(Exception e) =>
-        ODataErrors.Result(StatusCodes.Status400BadRequest, "InvalidQuery", $"The query cannot be read or run: {Unwrap(e).Message}");
+        ODataErrors.Result(StatusCodes.Status400BadRequest, "InvalidQuery", e switch
+        {
+            ODataException or QueryBudgetExceededException => ODataErrors.ForPeople(e.Message),
+            DivideByZeroException => "The query divides by zero.",
+            ArithmeticException => "A number in the query, or computed by it, is too large or too small (an overflow).",
+            _ => "The query cannot be read: " + ODataErrors.ForPeople(e.Message),
+        });
 
     // An empty key lookup (SingleResult with no entity) ends as a bodiless 404; it gets the error body too.
     private static IActionResult? WithoutInnerError(IActionResult? result) => result switch

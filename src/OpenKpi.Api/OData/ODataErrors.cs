@@ -30,10 +30,24 @@ public static class ODataErrors
         public Task ExecuteResultAsync(ActionContext context) => Write(context.HttpContext, status, code, message);
     }
 
+    /// <summary>
+    /// A library's message without what only a .NET developer reads: " (Parameter 'x')" goes, and a message that is
+    /// nothing but runtime text (a null argument, a type name) becomes a plain one.
+    /// </summary>
+    public static string ForPeople(string message)
+    {
+        var text = System.Text.RegularExpressions.Regex.Replace(message, @"\s*\(Parameter '[^']*'\)", "");
+        return text.Contains("System.", StringComparison.Ordinal) || text.Contains("Microsoft.", StringComparison.Ordinal)
+            || text.Contains("Value cannot be null", StringComparison.Ordinal) || text.Contains("Object reference", StringComparison.Ordinal)
+            || text.Contains('`') || text.Contains("Exception", StringComparison.Ordinal)
+            ? "it does not follow the OData URL conventions (check its syntax, property names and literal types)."
+            : text;
+    }
+
     /// <summary>The message of whatever the OData library put in its error result, without its inner error.</summary>
     public static string MessageOf(object? value) => value switch
     {
-        ODataError error => error.Message,
+        ODataError error => ForPeople(error.Message),
         SerializableError error when error.TryGetValue("Message", out var message) => message?.ToString() ?? "The query is not valid.",
         string text => text,
         ProblemDetails problem => problem.Detail ?? problem.Title ?? "The query is not valid.",

@@ -29,4 +29,26 @@ public static class QueryLimits
 
     /// <summary>The most bytes of request headers accepted; more answers 431.</summary>
     public const int MaxRequestHeadersBytes = 16 * 1024;
+
+    /// <summary>How deep function calls may nest in one expression: contains(tolower(trim(Name)),'x') is 3.</summary>
+    public const int MaxFunctionNesting = 3;
+
+    /// <summary>The most string-function calls (contains, concat, substring, tolower, …) in all of a query's expressions.</summary>
+    public const int MaxStringFunctionCalls = 8;
+
+    /// <summary>
+    /// The most items any/all and $count over collections may visit in one query, counted before it runs as the rows
+    /// it can read times the largest collection each lambda crosses (Indicator/Targets/any(…) on Targets: every
+    /// target times the most targets an indicator has).
+    /// </summary>
+    public const long MaxLambdaItems = 5_000_000;
+
+    /// <summary>The most entities one JSON answer may hold: its rows (a page at most) and every entity expanded into them, nested.</summary>
+    public const int MaxEntitiesPerAnswer = 25_000;
+
+    /// <summary>The most rows one CSV answer may hold (CSV is never paged); the whole dataset is a download.</summary>
+    public const int MaxCsvRows = 250_000;
+
+    /// <summary>How long a query may take to evaluate, in milliseconds; a request over it answers 400 and stops.</summary>
+    public const int MaxEvaluationMilliseconds = 2_000;
 }

@@ -138,6 +138,21 @@ public sealed class CatalogueSnapshot
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Lazy<Text.ISearchIndex>> _search = new();
 
+    /// <summary>The entity set whose entities are of <paramref name="entityType"/>.</summary>
+    public System.Collections.IList EntitiesOf(Type entityType) => entityType.Name switch
+    {
+        nameof(Province) => (System.Collections.IList)Provinces,
+        nameof(Document) => (System.Collections.IList)Documents,
+        nameof(Group) => (System.Collections.IList)Groups,
+        nameof(Unit) => (System.Collections.IList)Units,
+        nameof(Frequency) => (System.Collections.IList)Frequencies,
+        nameof(Agency) => (System.Collections.IList)Agencies,
+        nameof(Indicator) => (System.Collections.IList)Indicators,
+        nameof(Target) => (System.Collections.IList)Targets,
+        nameof(CatalogueEntry) => (System.Collections.IList)CatalogueEntries,
+        _ => throw new ArgumentException($"{entityType} is not an entity set of the catalogue.", nameof(entityType)),
+    };
+
     /// <summary>The search index of the entity set of <paramref name="entityType"/>, built on first use.</summary>
     public Text.ISearchIndex SearchIndexOf(Type entityType) =>
         _search.GetOrAdd(entityType, type => new Lazy<Text.ISearchIndex>(() => type.Name switch
