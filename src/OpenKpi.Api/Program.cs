@@ -39,8 +39,9 @@ if (!app.TryLoadKpiCatalogue())              // fail at start-up, not on the fir
 app.UseKpiErrors();
 app.UseKpiHttp();
 app.UseKpiResponseCache();    // a repeated query is answered here, before routing: the same bytes as the first time
+app.UseKpiAdmission();        // an uncached query waits for a permit (costly ones apart) and gets its time budget
 app.UseRouting();
-app.UseCsvFormatOption();
+app.UseFormatOption();
 app.UseUnversionedODataRoutes();
 app.UseKpiCaching();
 app.UseKpiOpenApi();
