@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,20 @@ public static class HttpExtensions
         services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, ConnectionMemoryPoolFactory>();   // registered after Kestrel's, so it is the one Kestrel gets
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
         services.AddOptions<ResponseCacheOptions>().BindConfiguration(ResponseCacheOptions.Section);
+        services.AddOptions<ConcurrencyOptions>().BindConfiguration(ConcurrencyOptions.Section)
+            .Validate(o => o.QueryPermits > 0 && o.CostlyPermits > 0 && o.QueryQueue >= 0 && o.CostlyQueue >= 0, "Concurrency: permits must be positive, queues not negative.")
+            .ValidateOnStart();
+        services.AddOptions<ForwardedProxyOptions>().BindConfiguration(ForwardedProxyOptions.Section);
+        // X-Forwarded-For and -Proto are believed only from the proxies configured: the defaults (loopback) are cleared,
+        // so that no client can choose its own address for the rate limit by sending the header.
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ForwardedProxyOptions>>((options, proxies) =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.KnownProxies.Clear();
+            options.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies.Value.KnownProxies) options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            foreach (var network in proxies.Value.KnownNetworks) options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        });
         services.AddCors(options => options.AddPolicy(CorsPolicy, policy => policy
             .AllowAnyOrigin()
             .WithMethods("GET", "HEAD", "OPTIONS")
@@ -42,6 +57,8 @@ public static class HttpExtensions
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
+                // Probes must not be refused for the traffic of others.
+                if (context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)) return RateLimitPartition.GetNoLimiter("health");
                 var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
                 return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
                 {
@@ -63,11 +80,15 @@ public static class HttpExtensions
 
     public static WebApplication UseKpiHttp(this WebApplication app)
     {
+        // Answers name their host (@odata.context, nextLink): a Host that is no host name is refused first, before anything reads it.
+        app.Use((context, next) => IsHostName(context.Request.Headers.Host.ToString()) ? next(context)
+            : Errors.ErrorExtensions.WriteError(context, StatusCodes.Status400BadRequest, "The Host header is not a valid host name (and port)."));
         if (app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.EnforceHttps)
         {
             app.UseHsts();
             app.UseHttpsRedirection();
         }
+        app.UseForwardedHeaders();
         app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
@@ -80,6 +101,28 @@ public static class HttpExtensions
         app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseCors(CorsPolicy);
         app.UseRateLimiter();
+        return app;
+    }
+
+    internal static bool IsHostName(string header)
+    {
+        try
+        {
+            var host = HostString.FromUriComponent(header);   // decodes punycode: throws on an invalid "xn--" label
+            if (host.Host.Length == 0) return false;
+            var name = host.Host.StartsWith('[') && host.Host.EndsWith(']') ? host.Host[1..^1] : host.Host;
+            return Uri.CheckHostName(name) != UriHostNameType.Unknown && Uri.TryCreate($"http://{header}/", UriKind.Absolute, out var uri) && uri.IdnHost.Length > 0;
+        }
+        catch (Exception e) when (e is ArgumentException or UriFormatException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Uncached OData requests wait for a permit here, cheap ones apart from costly ones, and get their time budget.</summary>
+    public static WebApplication UseKpiAdmission(this WebApplication app)
+    {
+        app.UseMiddleware<QueryAdmissionMiddleware>();
         return app;
     }
 

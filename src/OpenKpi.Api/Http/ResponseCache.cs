@@ -140,7 +140,9 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
     // The same 304 as CachingMiddleware gives further in, from the entity tag the entry was stored with.
     private static Task Answer(HttpContext context, Entry entry, bool isGet)
     {
-        if (entry.ETag is { } etag && CachingMiddleware.IsNotModified(context.Request, etag))
+        // A kept answer is a resource that exists: "If-None-Match: *" holds for it.
+        if (entry.ETag is { } etag && (CachingMiddleware.IsNotModified(context.Request, etag)
+            || context.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any))))
         {
             NotModified(context.Response, entry);
             return Task.CompletedTask;

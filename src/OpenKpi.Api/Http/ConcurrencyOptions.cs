@@ -1,0 +1,37 @@
+namespace OpenKpi.Api.Http;
+
+/// <summary>Section "Concurrency": how many uncached queries are evaluated at once, and how many wait.</summary>
+public sealed class ConcurrencyOptions
+{
+    public const string Section = "Concurrency";
+
+    /// <summary>Queries evaluated at once (answers from the response cache take none).</summary>
+    public int QueryPermits { get; set; } = 2 * Environment.ProcessorCount;
+
+    /// <summary>Queries waiting for a permit; one more answers 503 with Retry-After.</summary>
+    public int QueryQueue { get; set; } = 256;
+
+    /// <summary>
+    /// Costly queries ($expand, $apply, any/all, string functions, CSV) evaluated at once: fewer than the cores, so that one
+    /// core is always left for the cheap ones.
+    /// </summary>
+    public int CostlyPermits { get; set; } = Math.Max(1, Environment.ProcessorCount - 1);
+
+    /// <summary>Costly queries waiting for a permit; one more answers 503 with Retry-After.</summary>
+    public int CostlyQueue { get; set; } = 32;
+
+    /// <summary>What Retry-After says when a queue is full.</summary>
+    public int RetryAfterSeconds { get; set; } = 2;
+}
+
+/// <summary>Section "ForwardedHeaders": the proxies whose X-Forwarded-For and X-Forwarded-Proto are believed.</summary>
+public sealed class ForwardedProxyOptions
+{
+    public const string Section = "ForwardedHeaders";
+
+    /// <summary>Addresses of trusted proxies ("10.0.0.5").</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Networks of trusted proxies, in CIDR notation ("10.0.0.0/8").</summary>
+    public string[] KnownNetworks { get; set; } = [];
+}
