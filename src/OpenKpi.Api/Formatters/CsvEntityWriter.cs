@@ -54,6 +54,9 @@ public sealed class CsvEntityWriter
         return new CsvEntityWriter(rows, [.. CsvColumn.Of(type, selection)]);
     }
 
+    /// <summary>How many columns the CSV of entities of <paramref name="type"/> with <paramref name="selection"/> has.</summary>
+    public static int ColumnCount(Type type, SelectExpandClause? selection) => CsvColumn.Of(type, selection).Count();
+
     /// <summary>Every structural property of <paramref name="rows"/>, entities of <paramref name="type"/> (the whole-dataset download).</summary>
     public static CsvEntityWriter Whole(IReadOnlyList<object> rows, Type type) => new(rows, Columns.GetOrAdd(type, CsvColumn.Structural));
 
@@ -117,11 +120,14 @@ public sealed class CsvEntityWriter
         for (; row < _rows.Count && buffer.Length < FlushAt; row++)
         {
             var entity = _rows[row]!;
+            var start = buffer.Length;
             for (var i = 0; i < _columns.Length; i++)
             {
                 if (i > 0) buffer.Append((byte)',');
                 _columns[i].Write(entity, buffer);
             }
+            // A row of one empty field would be a blank line, which readers skip: it is written as "".
+            if (buffer.Length == start) buffer.Append("\"\""u8);
             buffer.Append("\r\n"u8);
         }
         return row;

@@ -20,6 +20,9 @@ public sealed class ConcurrencyOptions
     /// <summary>Costly queries waiting for a permit; one more answers 503 with Retry-After.</summary>
     public int CostlyQueue { get; set; } = 32;
 
+    /// <summary>How long a query may take to evaluate (declared as QueryLimits.MaxEvaluationMilliseconds; lower only to test the deadline).</summary>
+    public int EvaluationMilliseconds { get; set; } = OData.QueryLimits.MaxEvaluationMilliseconds;
+
     /// <summary>What Retry-After says when a queue is full.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
 }

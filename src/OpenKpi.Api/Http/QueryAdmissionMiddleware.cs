@@ -52,7 +52,7 @@ public sealed partial class QueryAdmissionMiddleware : IDisposable
             await Busy(context, "Concurrency:QueryPermits", _options.QueryPermits, _options.QueryQueue);
             return;
         }
-        QueryBudget.Start(TimeSpan.FromMilliseconds(QueryLimits.MaxEvaluationMilliseconds), aborted);
+        QueryBudget.Start(TimeSpan.FromMilliseconds(_options.EvaluationMilliseconds), aborted);
         await _next(context);
     }
 

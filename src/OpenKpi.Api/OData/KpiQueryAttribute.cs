@@ -80,12 +80,21 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
                 ignored |= AllowedQueryOptions.Select | AllowedQueryOptions.Expand;
             }
         }
-        return queryOptions.ApplyTo(queryable, new ODataQuerySettings
+        try
         {
-            PageSize = paged ? QueryLimits.PageSize : null,
-            EnsureStableOrdering = false,
-            HandleNullPropagation = HandleNullPropagationOption.True,
-        }, ignored);
+            return queryOptions.ApplyTo(queryable, new ODataQuerySettings
+            {
+                PageSize = paged ? QueryLimits.PageSize : null,
+                EnsureStableOrdering = false,
+                HandleNullPropagation = HandleNullPropagationOption.True,
+            }, ignored);
+        }
+        catch (ArgumentException) when (queryOptions.Apply is not null && (queryOptions.Filter ?? (object?)queryOptions.OrderBy ?? queryOptions.SelectExpand) is not null)
+        {
+            // The library binds $filter, $orderby and $select to what $apply returns, and fails on a property that is not there.
+            throw new ODataException("After $apply, $filter, $orderby and $select see only what $apply returns: its groupby properties and aggregates. " +
+                "Put the filter inside $apply (filter(…)/groupby(…)), or name an aggregate.");
+        }
     }
 
     // The rows a query reads: the collection behind it when it is a snapshot list, else the whole entity set.
@@ -117,7 +126,8 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
             actionExecutedContext.Result = WithoutInnerError(actionExecutedContext.Result);
             Evaluate(actionExecutedContext);
         }
-        catch (Exception e) when (Unwrap(e) is ODataException or QueryBudgetExceededException or ArithmeticException)
+        catch (Exception e) when (Unwrap(e) is ODataException or QueryBudgetExceededException or ArithmeticException or NotImplementedException
+                                      || Unwrap(e) is NotSupportedException && Unwrap(e).TargetSite?.DeclaringType?.Namespace?.StartsWith("Microsoft.AspNetCore.OData", StringComparison.Ordinal) == true)
         {
             actionExecutedContext.Result = Unreadable(Unwrap(e));
         }
@@ -133,12 +143,21 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
     {
         if (context.Result is not ObjectResult { Value: IQueryable queryable } result) return;
         var rows = Materializers.GetOrAdd(queryable.ElementType, Materializer)(queryable);
-        if (rows is System.Collections.ICollection { Count: > QueryLimits.MaxCsvRows } all && context.HttpContext.Request.WantsCsv())
-            throw new ODataException($"The CSV would hold {all.Count:N0} rows; the limit (MaxCsvRows) is {QueryLimits.MaxCsvRows:N0}. " +
-                "Narrow the $filter, or take the whole dataset from /downloads.");
+        if (context.HttpContext.Request.WantsCsv() && rows is System.Collections.ICollection all) CheckCsvSize(context.HttpContext, queryable.ElementType, all.Count);
         result.Value = rows;
         _ = Microsoft.AspNetCore.OData.Extensions.HttpContextExtensions.ODataFeature(context.HttpContext).TotalCount;
         QueryBudget.Current?.EndEvaluation();
+    }
+
+    private static void CheckCsvSize(HttpContext context, Type element, int rows)
+    {
+        if (rows > QueryLimits.MaxCsvRows)
+            throw new ODataException($"The CSV would hold {rows:N0} rows; the limit (MaxCsvRows) is {QueryLimits.MaxCsvRows:N0}. " +
+                "Narrow the $filter, or take the whole dataset from /downloads.");
+        var fields = (long)rows * CsvEntityWriter.ColumnCount(element, context.Items[CsvOutputFormatter.SelectionKey] as Microsoft.OData.UriParser.SelectExpandClause);
+        if (fields > QueryLimits.MaxCsvFields)
+            throw new ODataException($"The CSV would hold {fields:N0} fields (rows × columns); the limit (MaxCsvFields) is {QueryLimits.MaxCsvFields:N0}. " +
+                "Expand fewer navigations, $select the columns you need, or narrow the $filter.");
     }
 
     // Materialize<T> for each element type, bound once (reflection's MakeGenericMethod and Invoke cost every request).
@@ -160,7 +179,8 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
             ODataException or QueryBudgetExceededException => ODataErrors.ForPeople(e.Message),
             DivideByZeroException => "The query divides by zero.",
             ArithmeticException => "A number in the query, or computed by it, is too large or too small (an overflow).",
-            _ => "The query cannot be read: " + ODataErrors.ForPeople(e.Message),
+            NotImplementedException or NotSupportedException => "This combination of query options is not supported by the OData library this service runs on (a computed $orderby inside $expand, for one); simplify it.",
+            _ => ODataErrors.ForPeople(e.Message),
         });
 
     // An empty key lookup (SingleResult with no entity) ends as a bodiless 404; it gets the error body too.

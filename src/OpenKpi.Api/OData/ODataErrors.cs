@@ -40,7 +40,7 @@ public static class ODataErrors
         return text.Contains("System.", StringComparison.Ordinal) || text.Contains("Microsoft.", StringComparison.Ordinal)
             || text.Contains("Value cannot be null", StringComparison.Ordinal) || text.Contains("Object reference", StringComparison.Ordinal)
             || text.Contains('`') || text.Contains("Exception", StringComparison.Ordinal)
-            ? "it does not follow the OData URL conventions (check its syntax, property names and literal types)."
+            ? "The query is not valid OData: check its syntax, its property names and the types of its literals (null cannot be compared with gt, ge, lt or le)."
             : text;
     }
 
@@ -48,9 +48,9 @@ public static class ODataErrors
     public static string MessageOf(object? value) => value switch
     {
         ODataError error => ForPeople(error.Message),
-        SerializableError error when error.TryGetValue("Message", out var message) => message?.ToString() ?? "The query is not valid.",
-        string text => text,
-        ProblemDetails problem => problem.Detail ?? problem.Title ?? "The query is not valid.",
+        SerializableError error when error.TryGetValue("Message", out var message) => ForPeople(message?.ToString() ?? "The query is not valid."),
+        string text => ForPeople(text),
+        ProblemDetails problem => ForPeople(problem.Detail ?? problem.Title ?? "The query is not valid."),
         _ => "The query is not valid.",
     };
 }

@@ -4,7 +4,7 @@ namespace OpenKpi.Api.OData;
 
 /// <summary>
 /// The time one request's query may take to evaluate, and its client's presence: every collection a compiled query
-/// reads goes through <see cref="Guard{T}"/>, which stops the enumeration (every 1,024 items) once the client has gone
+/// reads goes through <see cref="Guard{T}"/>, which stops the enumeration (at its first item, then every 1,024) once the client has gone
 /// or, while the query is still being evaluated, once <see cref="QueryLimits.MaxEvaluationMilliseconds"/> have passed.
 /// Writing the answer is bounded by its size (<see cref="QueryLimits.MaxEntitiesPerAnswer"/>) and stops only with the client.
 /// </summary>
@@ -17,8 +17,11 @@ public sealed class QueryBudget
     private bool _evaluating = true;
     private int _items;
 
+    private readonly int _limitMilliseconds;
+
     private QueryBudget(TimeSpan limit, CancellationToken aborted)
     {
+        _limitMilliseconds = (int)limit.TotalMilliseconds;
         _deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
         _aborted = aborted;
     }
@@ -37,7 +40,7 @@ public sealed class QueryBudget
     {
         _aborted.ThrowIfCancellationRequested();
         if (_evaluating && Stopwatch.GetTimestamp() > _deadline) throw new QueryBudgetExceededException(
-            $"The query took longer than the {QueryLimits.MaxEvaluationMilliseconds} ms a request may take to evaluate (MaxEvaluationMilliseconds). " +
+            $"The query took longer than the {_limitMilliseconds} ms a request may take to evaluate (MaxEvaluationMilliseconds). " +
             "Narrow the $filter (a province, a year, an indicator), or drop costly functions and any/all.");
     }
 
@@ -48,7 +51,7 @@ public sealed class QueryBudget
     {
         foreach (var item in source)
         {
-            if ((++_items & 1023) == 0) Check();
+            if ((++_items & 1023) == 1) Check();
             yield return item;
         }
     }

@@ -49,9 +49,15 @@ public static class QueryCost
         private int _stringCalls;
         private long _lambdaItems;
 
+        // $apply's expressions are not seen by the library's validators: its node count and any/all depth are checked here.
+        private bool _inApply;
+        private int _applyNodes;
+
         public void Apply(ApplyClause apply, long rows)
         {
+            _inApply = true;
             foreach (var transformation in apply.Transformations) Transformation(transformation, rows);
+            _inApply = false;
         }
 
         private void Transformation(TransformationNode node, long rows)
@@ -103,6 +109,9 @@ public static class QueryCost
                 if (csv && (expanded.FilterOption is not null || expanded.OrderByOption is not null || expanded.TopOption is not null || expanded.SkipOption is not null
                     || expanded.CountOption is not null || expanded.LevelsOption is not null))
                     throw Refused("CSV takes only $select and $expand inside $expand.");
+                if (!collection && (expanded.CountOption is not null || expanded.TopOption is not null || expanded.SkipOption is not null
+                                    || expanded.OrderByOption is not null || expanded.FilterOption is not null))
+                    throw Refused($"$count, $top, $skip, $orderby and $filter inside $expand apply to collections; '{navigation?.Name}' is a single entity.");
                 if (expanded.ComputeOption is not null || expanded.ApplyOption is not null)
                     throw Refused("$compute and $apply are not offered inside $expand.");
                 long each = collection ? Math.Min(expanded.TopOption ?? QueryLimits.PageSize, QueryLimits.PageSize) : 1;
@@ -121,8 +130,12 @@ public static class QueryCost
         /// <summary>Checks one expression, evaluated once for each of <paramref name="rows"/> rows.</summary>
         public void Expression(QueryNode node, long rows) => Visit(node, rows, depth: 0);
 
+        private int _lambdaDepth;
+
         private void Visit(QueryNode? node, long rows, int depth)
         {
+            if (_inApply && node is not null && ++_applyNodes > QueryLimits.MaxNodeCount)
+                throw Refused($"The $apply has more than {QueryLimits.MaxNodeCount} nodes; the limit (MaxNodeCount) is {QueryLimits.MaxNodeCount}.");
             switch (node)
             {
                 case null:
@@ -157,7 +170,10 @@ public static class QueryCost
                 case LambdaNode lambda:
                     Visit(lambda.Source, rows, depth);
                     var items = Items(lambda.Source, rows);
+                    if (++_lambdaDepth > QueryLimits.MaxAnyAllExpressionDepth)
+                        throw Refused($"any/all nest {_lambdaDepth} deep; the limit (MaxAnyAllExpressionDepth) is {QueryLimits.MaxAnyAllExpressionDepth}.");
                     Visit(lambda.Body, items, depth);
+                    _lambdaDepth--;
                     return;
                 case CountNode count:
                     Visit(count.Source, rows, depth);

@@ -49,6 +49,9 @@ public static class QueryLimits
     /// <summary>The most rows one CSV answer may hold (CSV is never paged); the whole dataset is a download.</summary>
     public const int MaxCsvRows = 250_000;
 
+    /// <summary>The most fields (rows × columns) one CSV answer may hold: the whole of Targets with its five single-valued navigations expanded fits.</summary>
+    public const int MaxCsvFields = 8_000_000;
+
     /// <summary>How long a query may take to evaluate, in milliseconds; a request over it answers 400 and stops.</summary>
     public const int MaxEvaluationMilliseconds = 2_000;
 }

@@ -46,16 +46,16 @@ internal sealed class SafeEvaluation : ExpressionVisitor
     protected override Expression VisitMethodCall(MethodCallExpression node)
     {
         var visited = (MethodCallExpression)base.VisitMethodCall(node);
-        if (visited.Method.DeclaringType != typeof(Enumerable) || visited.Arguments.Count == 0
-            || SequenceElement(visited.Method.GetParameters()[0].ParameterType) is not { } element) return visited;
+        if (visited.Method.DeclaringType != typeof(Enumerable) || visited.Arguments.Count == 0) return visited;
         var source = visited.Arguments[0];
         var rest = visited.Arguments.Skip(1);
 
-        // IIF(test, null, source).Method(…) → IIF(test, null, source.Method(…))
-        if (Unconvert(source) is ConditionalExpression { IfTrue: ConstantExpression { Value: null } } nullable)
+        // IIF(test, null, source).Method(…) → IIF(test, null, source.Method(…)), whatever the source's type (ThenBy's is ordered).
+        if (Unconvert(source) is ConditionalExpression { IfTrue: ConstantExpression { Value: null } or DefaultExpression } nullable && !nullable.IfTrue.Type.IsValueType)
             return Expression.Condition(nullable.Test, Expression.Default(visited.Type),
                 Visit(Expression.Call(visited.Method, [Expression.Convert(nullable.IfFalse, source.Type), .. rest])));
 
+        if (SequenceElement(visited.Method.GetParameters()[0].ParameterType) is not { } element) return visited;
         // The innermost source of a chain of calls is the collection read.
         if (Unconvert(source) is MethodCallExpression { Method.DeclaringType: var declaring } && (declaring == typeof(Enumerable) || declaring == typeof(QueryBudget)))
             return visited;

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using OpenKpi.Api.OData;
+using OpenKpi.Api.Tests.Infrastructure;
+
+namespace OpenKpi.Api.Tests.Limits;
+
+/// <summary>The evaluation deadline and the client's departure stop a query's enumeration.</summary>
+public sealed class TimeBudgetTests
+{
+    [Fact]
+    public async Task AQueryOverItsEvaluationTimeAnswers400NamingTheLimitAndTheProbesStillAnswer()
+    {
+        using var app = new KpiApplication { Settings = { ["Concurrency:EvaluationMilliseconds"] = "0" } };
+        var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/odata/Targets?$filter=Year gt 2000");
+        var message = (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["message"]!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(nameof(QueryLimits.MaxEvaluationMilliseconds), message);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AGuardedEnumerationStopsOnceTheClientHasGone()
+    {
+        using var gone = new CancellationTokenSource();
+        var seen = 0;
+        await Task.Run(() =>
+        {
+            QueryBudget.Start(TimeSpan.FromMinutes(1), gone.Token);
+            Assert.Throws<OperationCanceledException>(() =>
+            {
+                foreach (var _ in QueryBudget.Guard(Enumerable.Range(0, int.MaxValue)))
+                    if (++seen == 5_000) gone.Cancel();
+            });
+        });
+
+        Assert.InRange(seen, 5_000, 5_000 + 1024);
+    }
+
+    [Fact]
+    public async Task AGuardedEnumerationStopsAtItsDeadline()
+    {
+        await Task.Run(() =>
+        {
+            QueryBudget.Start(TimeSpan.FromMilliseconds(20), CancellationToken.None);
+            var error = Assert.Throws<QueryBudgetExceededException>(() =>
+            {
+                foreach (var _ in QueryBudget.Guard(Enumerable.Range(0, int.MaxValue))) Thread.SpinWait(50);
+            });
+            Assert.Contains("20 ms", error.Message);
+        });
+    }
+}
