@@ -44,7 +44,7 @@ public static class QueryLimits
     public const long MaxLambdaItems = 5_000_000;
 
     /// <summary>The most entities one JSON answer may hold: its rows (a page at most) and every entity expanded into them, nested.</summary>
-    public const int MaxEntitiesPerAnswer = 25_000;
+    public const int MaxEntitiesPerAnswer = 12_000;
 
     /// <summary>The most rows one CSV answer may hold (CSV is never paged); the whole dataset is a download.</summary>
     public const int MaxCsvRows = 250_000;

@@ -21,7 +21,8 @@ public sealed class ODataQueryOptionsFilter : IOperationFilter
         if (isCollection)
         {
             Add(operation, "$filter", "Rows to keep, as an OData expression. Example: Year eq 2024 and ProvinceId eq 'VN-09'.",
-                JsonSchemaType.String, $"At most {QueryLimits.MaxNodeCount} nodes; any/all nested at most {QueryLimits.MaxAnyAllExpressionDepth} deep.");
+                JsonSchemaType.String, $"At most {QueryLimits.MaxNodeCount} nodes; any/all nested at most {QueryLimits.MaxAnyAllExpressionDepth} deep, visiting at most " +
+                $"{QueryLimits.MaxLambdaItems:N0} items; functions nested at most {QueryLimits.MaxFunctionNesting} deep; at most {QueryLimits.MaxStringFunctionCalls} string-function calls; no matchesPattern.");
             if (!isCount)
             {
                 Add(operation, "$orderby", "Sort order. Example: Year desc,Id.", JsonSchemaType.String, $"At most {QueryLimits.MaxOrderByNodeCount} clauses.");
@@ -37,14 +38,15 @@ public sealed class ODataQueryOptionsFilter : IOperationFilter
         {
             Add(operation, "$select", "Properties to return, comma-separated. Example: Id,Name.", JsonSchemaType.String, null);
             Add(operation, "$expand", "Related entities to include. Example: Indicator($select=Name),Province.", JsonSchemaType.String,
-                $"Nested at most {QueryLimits.MaxExpansionDepth} deep.");
+                $"Nested at most {QueryLimits.MaxExpansionDepth} deep; the answer at most {QueryLimits.MaxEntitiesPerAnswer:N0} entities (collections count {QueryLimits.PageSize} each unless given a smaller $top); in CSV, single-valued navigations only.");
         }
         if (System.Reflection.CustomAttributeExtensions.GetCustomAttribute<KpiQueryAttribute>(context.MethodInfo)?.AllowAggregation == true && !isCount)
             Add(operation, "$apply", "Aggregation: groupby, aggregate (count, sum, min, max, average), filter. " +
                 "Example: groupby((ProvinceId,Comparator),aggregate($count as Count)).", JsonSchemaType.String, null);
         if (!isCount)
-            Add(operation, "$format", "csv for a CSV file (UTF-8 with BOM, RFC 4180), the same as Accept: text/csv; a CSV holds every selected row, never a page.",
-                JsonSchemaType.String, null);
+            Add(operation, "$format", "csv for a CSV file (UTF-8 with BOM, RFC 4180), the same as Accept: text/csv; a CSV holds every selected row, never a page. " +
+                "json (the default) with ;odata.metadata=minimal|full|none. Anything else answers 406.",
+                JsonSchemaType.String, $"A CSV holds at most {QueryLimits.MaxCsvRows:N0} rows and {QueryLimits.MaxCsvFields:N0} fields.");
         Add(operation, "api-version", "The API version; the default is the current one.", JsonSchemaType.String, "Supported: 1.0.");
 
         var ok = operation.Responses?.GetValueOrDefault("200") as OpenApiResponse;
@@ -65,6 +67,7 @@ public sealed class ODataQueryOptionsFilter : IOperationFilter
         operation.Responses["406"] = new OpenApiResponse { Description = "Accept names no format the API writes (application/json, text/csv)." };
         operation.Responses["414"] = new OpenApiResponse { Description = $"The URL is longer than MaxUrlLength ({QueryLimits.MaxUrlLength})." };
         operation.Responses["429"] = new OpenApiResponse { Description = "Too many requests from your address; Retry-After says when to try again." };
+        operation.Responses["503"] = new OpenApiResponse { Description = "The service is evaluating as many queries as it takes (Concurrency settings); Retry-After says when to try again." };
     }
 
     private static OpenApiSchema CollectionEnvelope(IOpenApiSchema item) => new()
