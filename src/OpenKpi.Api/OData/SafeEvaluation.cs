@@ -102,8 +102,9 @@ internal sealed class SafeEvaluation : ExpressionVisitor
 
         protected override Expression VisitConditional(ConditionalExpression node)
         {
-            if (node.Test is BinaryExpression { NodeType: ExpressionType.Equal, Left: MemberExpression member, Right: ConstantExpression { Value: null } }
-                && member.Member.Name == name)
+            // "x.name == null", or, a level deeper, "IIF(x == null, null, x.name) == null"
+            if (node.Test is BinaryExpression { NodeType: ExpressionType.Equal, Left: var left, Right: ConstantExpression { Value: null } }
+                && (left is ConditionalExpression { IfFalse: var inner } ? inner : left) is MemberExpression member && member.Member.Name == name)
             {
                 Test = node.Test;
                 return node;

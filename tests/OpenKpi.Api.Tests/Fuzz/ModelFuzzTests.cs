@@ -62,7 +62,7 @@ public sealed class ModelFuzzTests(KpiApplication app, ITestOutputHelper output)
             var querySeed = unchecked(seed + i);
             var request = new Generator(new Random(querySeed), model, keys).Request();
             var outcome = await Send(client, request);
-            if (outcome.Transport is { } t && t.Contains("TestHost.ClientHandler", StringComparison.Ordinal) && (t.Contains("HostString", StringComparison.Ordinal) || t.Contains("get_Host", StringComparison.Ordinal)))
+            if (outcome.Transport is { } t && t.Contains("TestHost.ClientHandler", StringComparison.Ordinal) && (t.Contains("HostString", StringComparison.Ordinal) || t.Contains("get_Host", StringComparison.Ordinal) || t.Contains("IdnMapping", StringComparison.Ordinal)))
             {
                 if (kestrelClient is null)
                 {
