@@ -62,6 +62,10 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         var csv = queryOptions.Request.WantsCsv();
         if (csv && queryOptions.Apply is not null)
             throw new ODataException("CSV is not offered for $apply results; ask for JSON (the default).");
+        // The library's full-metadata writer builds navigation links from ids that aggregated rows do not have, and fails mid-answer.
+        if (queryOptions.Apply is not null && AsksFullMetadata(queryOptions.Request))
+            throw new ODataException("odata.metadata=full is not offered for $apply results: they are groups, not entities, with no ids or links to describe. " +
+                "Use odata.metadata=minimal (the default) or none.");
         QueryCost.Check(queryOptions, RowsOf(queryable, catalogue), csv, catalogue);
         var paged = !csv;
         // CSV is written from whole entities and the entities their single-valued navigations hold; a selection that the
@@ -96,6 +100,10 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
                 "Put the filter inside $apply (filter(…)/groupby(…)), or name an aggregate.");
         }
     }
+
+    private static bool AsksFullMetadata(HttpRequest request) =>
+        request.Headers.Accept.ToString().Contains("odata.metadata=full", StringComparison.OrdinalIgnoreCase)
+        || request.Query["$format"].ToString().Contains("odata.metadata=full", StringComparison.OrdinalIgnoreCase);
 
     // The rows a query reads: the collection behind it when it is a snapshot list, else the whole entity set.
     private static int RowsOf(IQueryable queryable, CatalogueSnapshot catalogue) =>

@@ -95,6 +95,16 @@ public sealed class CostLimitTests(KpiApplication app)
         Assert.Contains("JSON", message);
     }
 
+    [Fact]
+    public async Task FullMetadataOfApplyResultsAnswers400SayingWhichLevelsAreOffered()
+    {
+        var (status, message) = await Get("/odata/Targets?$apply=aggregate($count as C)&$format=application/json;odata.metadata=full");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("odata.metadata=minimal", message);
+        await AssertRuns("/odata/Targets?$apply=aggregate($count as C)&$format=application/json;odata.metadata=none");
+    }
+
     private async Task<(HttpStatusCode Status, string Message)> Get(string url)
     {
         using var response = await app.CreateClient().GetAsync(url);
