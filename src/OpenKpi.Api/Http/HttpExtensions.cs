@@ -88,7 +88,9 @@ public static class HttpExtensions
             app.UseHsts();
             app.UseHttpsRedirection();
         }
-        app.UseForwardedHeaders();
+        // With no proxy named, the middleware would believe every sender (it checks addresses only when it has some): leave it out.
+        var proxies = app.Services.GetRequiredService<IOptions<ForwardedProxyOptions>>().Value;
+        if (proxies.KnownProxies.Length > 0 || proxies.KnownNetworks.Length > 0) app.UseForwardedHeaders();
         app.Use((context, next) =>
         {
             var headers = context.Response.Headers;

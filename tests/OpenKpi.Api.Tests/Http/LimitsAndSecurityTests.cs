@@ -82,4 +82,87 @@ public sealed class RateLimitTests
         Assert.True(response.Headers.RetryAfter is not null);
         Assert.Contains("5 requests per 60 seconds", (string)body["error"]!["message"]!);
     }
+
+    [Fact]
+    public async Task TheProbesAnswerAClientOverTheRateLimit()
+    {
+        await using var app = new KpiApplication { RateLimit = 2 };
+        var client = app.CreateClient();
+        for (var i = 0; i < 3; i++) await client.GetAsync("/odata/Provinces");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/odata/Provinces")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task XForwardedForFromAnUnconfiguredProxyDoesNotBuyAnotherRateLimit()
+    {
+        // Over a real socket: the test server has no client address, which the forwarded-headers middleware does not check.
+        await using var app = new KpiApplication { RateLimit = 2 };
+        app.UseKestrel(0);
+        app.StartServer();
+        using var client = app.CreateClient();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/odata/Provinces");
+            request.Headers.Add("X-Forwarded-For", $"203.0.113.{i}");
+            statuses.Add((await client.SendAsync(request)).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task BehindAConfiguredProxyEachForwardedClientHasARateLimitOfItsOwn()
+    {
+        await using var app = new KpiApplication { RateLimit = 2, Settings = { ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1" } };
+        app.UseKestrel(0);
+        app.StartServer();
+        using var client = app.CreateClient();
+
+        async Task<HttpStatusCode> From(string address)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/odata/Provinces");
+            request.Headers.Add("X-Forwarded-For", address);
+            return (await client.SendAsync(request)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await From("203.0.113.1"));
+        Assert.Equal(HttpStatusCode.OK, await From("203.0.113.1"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await From("203.0.113.1"));
+        Assert.Equal(HttpStatusCode.OK, await From("203.0.113.2"));
+    }
+
+    [Theory]
+    [InlineData("a..b")]
+    [InlineData("a'b")]
+    [InlineData("xn--zz")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    public void AHostHeaderThatIsNoHostNameIsRefused(string host) => Assert.False(OpenKpi.Api.Http.HttpExtensions.IsHostName(host));
+
+    [Theory]
+    [InlineData("localhost:5000")]
+    [InlineData("api.openkpi.vn")]
+    [InlineData("127.0.0.1:8080")]
+    [InlineData("[::1]:8080")]
+    public void AHostNameAndPortAreTaken(string host) => Assert.True(OpenKpi.Api.Http.HttpExtensions.IsHostName(host));
+
+    [Fact]
+    public async Task AnInvalidHostOverARealSocketAnswers400WithAJsonBody()
+    {
+        await using var app = new KpiApplication();
+        app.UseKestrel(0);
+        app.StartServer();
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/odata/Targets?$top=1");
+        request.Headers.TryAddWithoutValidation("Host", "xn--zz");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Host header", (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["message"]!);
+    }
 }
