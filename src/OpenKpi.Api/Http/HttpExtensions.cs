@@ -27,6 +27,7 @@ public static class HttpExtensions
         services.AddOptions<ConcurrencyOptions>().BindConfiguration(ConcurrencyOptions.Section)
             .Validate(o => o.QueryPermits > 0 && o.CostlyPermits > 0 && o.QueryQueue >= 0 && o.CostlyQueue >= 0, "Concurrency: permits must be positive, queues not negative.")
             .ValidateOnStart();
+        services.AddSingleton<QueryAdmission>();
         services.AddOptions<ForwardedProxyOptions>().BindConfiguration(ForwardedProxyOptions.Section);
         // X-Forwarded-For and -Proto are believed only from the proxies configured: the defaults (loopback) are cleared,
         // so that no client can choose its own address for the rate limit by sending the header.
@@ -121,7 +122,7 @@ public static class HttpExtensions
         }
     }
 
-    /// <summary>Uncached OData requests wait for a permit here, cheap ones apart from costly ones, and get their time budget.</summary>
+    /// <summary>Uncached OData requests wait for a permit here and get their time budget (costly ones wait again before they are evaluated).</summary>
     public static WebApplication UseKpiAdmission(this WebApplication app)
     {
         app.UseMiddleware<QueryAdmissionMiddleware>();

@@ -66,7 +66,7 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         if (queryOptions.Apply is not null && AsksFullMetadata(queryOptions.Request))
             throw new ODataException("odata.metadata=full is not offered for $apply results: they are groups, not entities, with no ids or links to describe. " +
                 "Use odata.metadata=minimal (the default) or none.");
-        QueryCost.Check(queryOptions, RowsOf(queryable, catalogue), csv, catalogue);
+        queryOptions.Request.HttpContext.Items[CostlyKey] = QueryCost.Check(queryOptions, RowsOf(queryable, catalogue), csv, catalogue) >= QueryCost.CostlyMicroseconds;
         var paged = !csv;
         // CSV is written from whole entities and the entities their single-valued navigations hold; a selection that the
         // fast JSON writer is sure to write is read from them too: both without the library's per-row projection.
@@ -132,14 +132,41 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         {
             base.OnActionExecuted(actionExecutedContext);
             actionExecutedContext.Result = WithoutInnerError(actionExecutedContext.Result);
-            Evaluate(actionExecutedContext);
         }
-        catch (Exception e) when (Unwrap(e) is ODataException or QueryBudgetExceededException or ArithmeticException or NotImplementedException
-                                      || Unwrap(e) is NotSupportedException && Unwrap(e).TargetSite?.DeclaringType?.Namespace?.StartsWith("Microsoft.AspNetCore.OData", StringComparison.Ordinal) == true)
+        catch (Exception e) when (IsQueryFault(e))
         {
             actionExecutedContext.Result = Unreadable(Unwrap(e));
         }
     }
+
+    private const string CostlyKey = "OpenKpi.Costly";
+
+    // The query runs here, before its answer is written: a costly one first waits for a permit of the costly limiter.
+    public override async Task OnResultExecutionAsync(ResultExecutingContext context, ResultExecutionDelegate next)
+    {
+        var http = context.HttpContext;
+        var admission = http.RequestServices.GetRequiredService<Http.QueryAdmission>();
+        using var costly = http.Items[CostlyKey] is true && context.Result is ObjectResult { Value: IQueryable } ? await admission.EnterCostlyAsync(http.RequestAborted) : null;
+        if (costly is { IsAcquired: false })
+            context.Result = ODataErrors.Result(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", admission.Busy(http, costly: true));
+        else
+        {
+            if (costly is not null) admission.StartBudget(http);   // the deadline counts from the end of the wait
+            try
+            {
+                Evaluate(context.Result, http);
+            }
+            catch (Exception e) when (IsQueryFault(e))
+            {
+                context.Result = Unreadable(Unwrap(e));
+            }
+        }
+        await next();
+    }
+
+    private static bool IsQueryFault(Exception e) =>
+        Unwrap(e) is ODataException or QueryBudgetExceededException or ArithmeticException or NotImplementedException
+        || Unwrap(e) is NotSupportedException && Unwrap(e).TargetSite?.DeclaringType?.Namespace?.StartsWith("Microsoft.AspNetCore.OData", StringComparison.Ordinal) == true;
 
     // The library runs parts of the query through reflection, which wraps what the query threw.
     private static Exception Unwrap(Exception e) =>
@@ -147,13 +174,13 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
 
     // The query runs here, over the in-memory snapshot, rather than while the answer is being written:
     // a failure its expressions cause (division by zero, an overflow, the time limit) is then a 400, not a broken 200.
-    private static void Evaluate(ActionExecutedContext context)
+    private static void Evaluate(IActionResult? outcome, HttpContext http)
     {
-        if (context.Result is not ObjectResult { Value: IQueryable queryable } result) return;
+        if (outcome is not ObjectResult { Value: IQueryable queryable } result) return;
         var rows = Materializers.GetOrAdd(queryable.ElementType, Materializer)(queryable);
-        if (context.HttpContext.Request.WantsCsv() && rows is System.Collections.ICollection all) CheckCsvSize(context.HttpContext, queryable.ElementType, all.Count);
+        if (http.Request.WantsCsv() && rows is System.Collections.ICollection all) CheckCsvSize(http, queryable.ElementType, all.Count);
         result.Value = rows;
-        _ = Microsoft.AspNetCore.OData.Extensions.HttpContextExtensions.ODataFeature(context.HttpContext).TotalCount;
+        _ = Microsoft.AspNetCore.OData.Extensions.HttpContextExtensions.ODataFeature(http).TotalCount;
         QueryBudget.Current?.EndEvaluation();
     }
 

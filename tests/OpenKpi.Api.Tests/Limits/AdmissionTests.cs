@@ -4,53 +4,54 @@ using OpenKpi.Api.Http;
 
 namespace OpenKpi.Api.Tests.Limits;
 
-/// <summary>Uncached queries wait for .NET's concurrency limiters; costly ones apart, so that they cannot take every permit.</summary>
+/// <summary>Uncached queries wait for .NET's concurrency limiters, and a full queue answers 503 with Retry-After.</summary>
 public sealed class AdmissionTests
 {
     [Fact]
-    public async Task ACostlyQueryBeyondThePermitsAndTheQueueAnswers503WithRetryAfterWhileACheapOneIsAnswered()
+    public async Task AQueryBeyondThePermitsAndTheQueueAnswers503WithRetryAfterNamingTheSetting()
     {
         var holding = new TaskCompletionSource();
         var entered = new TaskCompletionSource();
-        using var admission = new QueryAdmissionMiddleware(async context =>
+        using var admission = new QueryAdmission(Options.Create(new ConcurrencyOptions { QueryPermits = 1, QueryQueue = 0, CostlyPermits = 1, CostlyQueue = 0, RetryAfterSeconds = 7 }));
+        var middleware = new QueryAdmissionMiddleware(async context =>
         {
-            if (context.Request.Query.ContainsKey("$expand")) { entered.TrySetResult(); await holding.Task; }
+            entered.TrySetResult();
+            await holding.Task;
             context.Response.StatusCode = 200;
-        }, Options.Create(new ConcurrencyOptions { CostlyPermits = 1, CostlyQueue = 0, QueryPermits = 4, QueryQueue = 0, RetryAfterSeconds = 7 }));
+        }, admission);
 
-        var first = admission.InvokeAsync(Request("/odata/Indicators", "?$expand=Targets"));
+        var first = middleware.InvokeAsync(Request("/odata/Indicators"));
         await entered.Task;
-        var second = Request("/odata/Indicators", "?$expand=Unit");
-        await admission.InvokeAsync(second);
-        var cheap = Request("/odata/Targets", "?$filter=Year eq 2024");
-        await admission.InvokeAsync(cheap);
+        var second = Request("/odata/Targets");
+        await middleware.InvokeAsync(second);
         holding.SetResult();
         await first;
 
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, second.Response.StatusCode);
         Assert.Equal("7", second.Response.Headers.RetryAfter.ToString());
         second.Response.Body.Position = 0;
-        Assert.Contains("Concurrency:CostlyPermits", await new StreamReader(second.Response.Body).ReadToEndAsync());
-        Assert.Equal(StatusCodes.Status200OK, cheap.Response.StatusCode);
+        Assert.Contains("Concurrency:QueryPermits", await new StreamReader(second.Response.Body).ReadToEndAsync());
     }
 
-    [Theory]
-    [InlineData("?$expand=Targets", true)]
-    [InlineData("?$apply=groupby((ProvinceId))", true)]
-    [InlineData("?$filter=Indicator%2FTargets%2Fany(a%3Aa%2FYear%20eq%201)", true)]
-    [InlineData("?$filter=contains(SourceLabel,'x')", true)]
-    [InlineData("?$format=csv", true)]
-    [InlineData("?$filter=ProvinceId eq 'VN-09' and Year eq 2024&$select=Id", false)]
-    [InlineData("", false)]
-    public void WhatMakesAQueryCostlyIsReadFromItsText(string query, bool costly) =>
-        Assert.Equal(costly, QueryAdmissionMiddleware.IsCostly(Request("/odata/Targets", query).Request));
+    [Fact]
+    public async Task TheProbesAndEverythingOutsideODataTakeNoPermit()
+    {
+        using var admission = new QueryAdmission(Options.Create(new ConcurrencyOptions { QueryPermits = 1, QueryQueue = 0 }));
+        var held = await admission.EnterQueryAsync(CancellationToken.None);
+        var middleware = new QueryAdmissionMiddleware(context => { context.Response.StatusCode = 200; return Task.CompletedTask; }, admission);
 
-    private static DefaultHttpContext Request(string path, string query)
+        var probe = Request("/health/ready");
+        await middleware.InvokeAsync(probe);
+        held.Dispose();
+
+        Assert.Equal(StatusCodes.Status200OK, probe.Response.StatusCode);
+    }
+
+    private static DefaultHttpContext Request(string path)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = "GET";
         context.Request.Path = path;
-        context.Request.QueryString = new QueryString(query);
         context.Response.Body = new MemoryStream();
         return context;
     }
