@@ -32,7 +32,22 @@ public sealed class QueryAdmission : IDisposable
 
     public ValueTask<RateLimitLease> EnterQueryAsync(CancellationToken aborted) => _queries.AcquireAsync(1, aborted);
 
-    public ValueTask<RateLimitLease> EnterCostlyAsync(CancellationToken aborted) => _costly.AcquireAsync(1, aborted);
+    /// <summary>Where the middleware leaves the request's query permit.</summary>
+    public const string LeaseKey = "OpenKpi.QueryLease";
+
+    /// <summary>
+    /// A permit of the costly limiter, for a query that holds one of the query limiter: that one is given back first, so
+    /// that costly queries waiting for each other do not hold the permits the cheap ones need.
+    /// </summary>
+    public ValueTask<RateLimitLease> EnterCostlyAsync(HttpContext context)
+    {
+        if (context.Items[LeaseKey] is RateLimitLease query)
+        {
+            query.Dispose();
+            context.Items.Remove(LeaseKey);
+        }
+        return _costly.AcquireAsync(1, context.RequestAborted);
+    }
 
     /// <summary>Gives the request its evaluation deadline, from now (after any wait for a permit).</summary>
     public void StartBudget(HttpContext context) =>

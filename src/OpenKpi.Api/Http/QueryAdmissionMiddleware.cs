@@ -19,6 +19,7 @@ public sealed class QueryAdmissionMiddleware(RequestDelegate next, QueryAdmissio
             await Errors.ErrorExtensions.WriteError(context, StatusCodes.Status503ServiceUnavailable, admission.Busy(context, costly: false));
             return;
         }
+        context.Items[QueryAdmission.LeaseKey] = lease;
         admission.StartBudget(context);
         await next(context);
     }

@@ -66,7 +66,9 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         if (queryOptions.Apply is not null && AsksFullMetadata(queryOptions.Request))
             throw new ODataException("odata.metadata=full is not offered for $apply results: they are groups, not entities, with no ids or links to describe. " +
                 "Use odata.metadata=minimal (the default) or none.");
-        queryOptions.Request.HttpContext.Items[CostlyKey] = QueryCost.Check(queryOptions, RowsOf(queryable, catalogue), csv, catalogue) >= QueryCost.CostlyMicroseconds;
+        if (QueryCost.Check(queryOptions, RowsOf(queryable, catalogue), csv, catalogue) >= QueryCost.CostlyMicroseconds
+            && !queryOptions.Request.HttpContext.Items.ContainsKey(AdmittedKey))
+            throw new CostlyQueryPending();   // applied again once it holds a permit of the costly limiter
         var paged = !csv;
         // CSV is written from whole entities and the entities their single-valued navigations hold; a selection that the
         // fast JSON writer is sure to write is read from them too: both without the library's per-row projection.
@@ -132,6 +134,11 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         {
             base.OnActionExecuted(actionExecutedContext);
             actionExecutedContext.Result = WithoutInnerError(actionExecutedContext.Result);
+            Evaluate(actionExecutedContext.Result, actionExecutedContext.HttpContext);
+        }
+        catch (Exception e) when (Unwrap(e) is CostlyQueryPending)
+        {
+            actionExecutedContext.HttpContext.Items[PendingKey] = true;
         }
         catch (Exception e) when (IsQueryFault(e))
         {
@@ -139,29 +146,33 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         }
     }
 
-    private const string CostlyKey = "OpenKpi.Costly";
+    private const string PendingKey = "OpenKpi.CostlyPending";
+    private const string AdmittedKey = "OpenKpi.CostlyAdmitted";
 
-    // The query runs here, before its answer is written: a costly one first waits for a permit of the costly limiter.
-    public override async Task OnResultExecutionAsync(ResultExecutingContext context, ResultExecutionDelegate next)
+    private sealed class CostlyQueryPending : Exception;
+
+    // A costly query (QueryCost's estimate) is applied and run only while it holds a permit of the costly limiter, which it
+    // waits for here, asynchronously, having given back its query permit; it keeps the permit until its answer is written.
+    public override async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
+        OnActionExecuting(context);
+        if (context.Result is not null) return;
+        var executed = await next();
+        OnActionExecuted(executed);
         var http = context.HttpContext;
+        if (!http.Items.Remove(PendingKey)) return;
         var admission = http.RequestServices.GetRequiredService<Http.QueryAdmission>();
-        using var costly = http.Items[CostlyKey] is true && context.Result is ObjectResult { Value: IQueryable } ? await admission.EnterCostlyAsync(http.RequestAborted) : null;
-        if (costly is { IsAcquired: false })
-            context.Result = ODataErrors.Result(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", admission.Busy(http, costly: true));
-        else
+        var lease = await admission.EnterCostlyAsync(http);
+        if (!lease.IsAcquired)
         {
-            if (costly is not null) admission.StartBudget(http);   // the deadline counts from the end of the wait
-            try
-            {
-                Evaluate(context.Result, http);
-            }
-            catch (Exception e) when (IsQueryFault(e))
-            {
-                context.Result = Unreadable(Unwrap(e));
-            }
+            lease.Dispose();
+            executed.Result = ODataErrors.Result(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", admission.Busy(http, costly: true));
+            return;
         }
-        await next();
+        http.Response.RegisterForDispose(lease);
+        admission.StartBudget(http);   // the deadline counts from the end of the wait
+        http.Items[AdmittedKey] = true;
+        OnActionExecuted(executed);
     }
 
     private static bool IsQueryFault(Exception e) =>
