@@ -44,8 +44,34 @@ public sealed class QueryBudget
             "Narrow the $filter (a province, a year, an indicator), or drop costly functions and any/all.");
     }
 
-    /// <summary>The collection, watched by the current request's budget (itself where there is none).</summary>
-    public static IEnumerable<T> Guard<T>(IEnumerable<T> source) => Ambient.Value is { } budget ? budget.Watch(source) : source;
+    /// <summary>
+    /// The collection, watched by the current request's budget (itself where there is none). A list stays a list, so that
+    /// Skip, Take, Count and ToList keep their indexed paths (a $skip deep into 108,000 targets must not walk them).
+    /// </summary>
+    public static IEnumerable<T> Guard<T>(IEnumerable<T> source) => Ambient.Value switch
+    {
+        null => source,
+        { } budget when source is IList<T> list => new WatchedList<T>(list, budget),
+        { } budget => budget.Watch(source),
+    };
+
+    /// <summary>A list whose enumeration is watched; its indexer, count and copy are the list's own (bounded work).</summary>
+    private sealed class WatchedList<T>(IList<T> list, QueryBudget budget) : IList<T>, IReadOnlyList<T>
+    {
+        public T this[int index] { get => list[index]; set => throw new NotSupportedException(); }
+        public int Count => list.Count;
+        public bool IsReadOnly => true;
+        public IEnumerator<T> GetEnumerator() => budget.Watch(list).GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+        public void CopyTo(T[] array, int arrayIndex) => list.CopyTo(array, arrayIndex);
+        public bool Contains(T item) => list.Contains(item);
+        public int IndexOf(T item) => list.IndexOf(item);
+        public void Add(T item) => throw new NotSupportedException();
+        public void Clear() => throw new NotSupportedException();
+        public void Insert(int index, T item) => throw new NotSupportedException();
+        public bool Remove(T item) => throw new NotSupportedException();
+        public void RemoveAt(int index) => throw new NotSupportedException();
+    }
 
     private IEnumerable<T> Watch<T>(IEnumerable<T> source)
     {

@@ -53,4 +53,23 @@ public sealed class TimeBudgetTests
             Assert.Contains("20 ms", error.Message);
         });
     }
+
+    [Fact]
+    public async Task AGuardedListKeepsItsIndexedPathsAndIsWatchedWhenWalked()
+    {
+        await Task.Run(() =>
+        {
+            var list = Enumerable.Range(0, 100_000).ToList();
+            using var gone = new CancellationTokenSource();
+            QueryBudget.Start(TimeSpan.FromMinutes(1), gone.Token);
+            var guarded = QueryBudget.Guard(list);
+
+            Assert.IsAssignableFrom<IList<int>>(guarded);
+            Assert.Equal(list.Skip(99_990).Take(5), guarded.Skip(99_990).Take(5));
+            Assert.Equal(list.Count, guarded.Count());
+            gone.Cancel();
+            Assert.Equal(99_995, guarded.Skip(99_995).First());   // the indexed path reads no item through the budget
+            Assert.Throws<OperationCanceledException>(() => guarded.Where(i => i > 5).ToList());
+        });
+    }
 }
