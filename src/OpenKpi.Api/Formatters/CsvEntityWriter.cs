@@ -153,11 +153,14 @@ public sealed class CsvEntityWriter
             {
                 var navigation = ((NavigationPropertySegment)expanded.PathToNavigationProperty.LastSegment).NavigationProperty;
                 if (type.GetProperty(navigation.Name) is not { } property) continue;
-                var navigate = Navigator(type, property);
+                var navigate = Navigators.GetOrAdd(property, p => Navigator(type, p));
                 foreach (var inner in Of(property.PropertyType, expanded.SelectAndExpand))
                     yield return new NestedColumn(navigation.Name + "/" + inner.Name, navigate, inner);
             }
         }
+
+        // Compiled once per navigation property: a column plan is built for every CSV request (and sized before it runs).
+        private static readonly ConcurrentDictionary<PropertyInfo, Func<object, object?>> Navigators = new();
 
         // (object row) => ((T)row).Navigation
         private static Func<object, object?> Navigator(Type type, PropertyInfo property)
