@@ -15,7 +15,7 @@
 # Usage: tests/benchmark/hostile.sh [--quick]    (--quick: short phases and a smaller dataset, for trying it out)
 # Environment: DURATION (s, each phase; 20, quick 5), WARMUP (s; 10, quick 3), TARGETS (dataset size; the national
 # dataset, quick 30000; "national" for it in a quick run), CHEAP_CONNECTIONS (1), TIMEOUT (wrk's, s; 10),
-# SINGLE_TIMEOUT (s, each single request; 60, quick 20), IDLE_TIMEOUT (s to wait for the API to stop computing
+# QUERIES (the attack URLs; tests/benchmark/hostile-queries.txt), SINGLE (0: skip phase 3, for comparing builds on phases 1 and 2; 1), SINGLE_TIMEOUT (s, each single request; 60, quick 20), IDLE_TIMEOUT (s to wait for the API to stop computing
 # before the API is restarted; 30, quick 15), TOTAL_TIMEOUT (s, the whole run; 1800, quick 900).
 set -euo pipefail
 quick=0; [ "${1:-}" = "--quick" ] && quick=1
@@ -48,7 +48,7 @@ log "generating the dataset (${TARGETS})"
 generate_dataset "$work/data" "$([ "$TARGETS" = national ] || echo "$TARGETS")"
 
 # The attack URLs, percent-encoded ({ } kept for the counter).
-mapfile -t templates < <(grep -v '^[[:space:]]*\(#\|$\)' "$bench/hostile-queries.txt")
+mapfile -t templates < <(grep -v '^[[:space:]]*\(#\|$\)' "${QUERIES:-$bench/hostile-queries.txt}")
 [ ${#templates[@]} -gt 0 ] || { echo "no URLs in $bench/hostile-queries.txt" >&2; exit 1; }
 encode() { perl -pe 's/([^A-Za-z0-9\-._~\/?&=\$(),:;*!\@{}\n])/sprintf("%%%02X", ord($1))/ge'; }
 printf '%s\n' "${templates[@]}" | encode >"$work/attacks.txt"
@@ -132,6 +132,11 @@ attack_timeouts=$(field timeouts <<<"$attack_line")
 ratio=$(awk -v a="${p99[alone]}" -v b="${p99[attack]}" 'BEGIN { if (a > 0) printf "%.1f", b / a; else print "n/a" }')
 
 # --- phase 3: each attack URL alone ----------------------------------------------------------------------
+if [ "${SINGLE:-1}" = 0 ]; then
+  log "SINGLE=0: the single requests are skipped, no report written"
+  echo "alone p99 ${p99[alone]} ms; under attack p99 ${p99[attack]} ms (${ratio}x), p50 ${p50[attack]} ms, ${requests[attack]} requests, ${errors[attack]} errors; peak ${rss_peak[attack]} MB; $attack_line"
+  kill_api; exit 0
+fi
 log "single requests: restarting the API"
 fresh_api
 single_rows=() abandoned=()

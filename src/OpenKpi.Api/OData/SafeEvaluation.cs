@@ -20,6 +20,11 @@ internal sealed class SafeEvaluation : ExpressionVisitor
     public static Expression Apply(Expression expression) => new SafeEvaluation().Visit(expression);
 
     private static readonly MethodInfo GuardMethod = typeof(QueryBudget).GetMethod(nameof(QueryBudget.Guard))!;
+    private static readonly MethodInfo CountedMethod = typeof(QueryBudget).GetMethod(nameof(QueryBudget.Counted))!;
+
+    // The keys of OrderBy/ThenBy and GroupBy, and Select's rows, are computed by the lambda, each counted by the budget.
+    private static readonly HashSet<string> KeyedMethods =
+        ["OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "GroupBy", "Select"];
 
     protected override Expression VisitBinary(BinaryExpression node)
     {
@@ -47,6 +52,9 @@ internal sealed class SafeEvaluation : ExpressionVisitor
     {
         var visited = (MethodCallExpression)base.VisitMethodCall(node);
         if (visited.Method.DeclaringType != typeof(Enumerable) || visited.Arguments.Count == 0) return visited;
+        if (KeyedMethods.Contains(visited.Method.Name) && visited.Arguments is [_, LambdaExpression { Parameters.Count: 1 } key, ..])
+            visited = visited.Update(null, [visited.Arguments[0],
+                Expression.Lambda(key.Type, Expression.Call(CountedMethod.MakeGenericMethod(key.Body.Type), key.Body), key.Parameters), .. visited.Arguments.Skip(2)]);
         var source = visited.Arguments[0];
         var rest = visited.Arguments.Skip(1);
 
