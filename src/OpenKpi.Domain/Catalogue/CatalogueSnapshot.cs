@@ -43,22 +43,20 @@ public sealed class CatalogueSnapshot
         // Reference entities first; the collections they expose are filled as the rows are linked.
         var provinceDocuments = Buckets<Document>(data.Provinces.Select(p => p.Id));
         var provinceTargets = Buckets<Target>(data.Provinces.Select(p => p.Id));
-        var plainProvinces = data.Provinces.ToDictionary(p => p.Id, StringComparer.Ordinal);
-        var provinces = data.Provinces.ToDictionary(p => p.Id, p => p with
+        var provinces = LinkedWithin(data.Provinces, p => p.Id, p => p.SuccessorId, (p, successor) => p with
         {
-            Successor = p.SuccessorId is null ? null : plainProvinces[p.SuccessorId],
+            Successor = successor,
             Documents = provinceDocuments[p.Id],
             Targets = provinceTargets[p.Id],
-        }, StringComparer.Ordinal);
+        });
         Provinces = Sorted(provinces.Values, p => p.Id);
 
         var groupIndicators = Buckets<Indicator>(data.Groups.Select(g => g.Id));
-        var plainGroups = data.Groups.ToDictionary(g => g.Id, StringComparer.Ordinal);
-        var groups = data.Groups.ToDictionary(g => g.Id, g => g with
+        var groups = LinkedWithin(data.Groups, g => g.Id, g => g.ParentId, (g, parent) => g with
         {
-            Parent = g.ParentId is null ? null : plainGroups[g.ParentId],
+            Parent = parent,
             Indicators = groupIndicators[g.Id],
-        }, StringComparer.Ordinal);
+        });
         Groups = data.Groups.Select(g => groups[g.Id]).ToList();
 
         var agencies = data.Agencies.ToDictionary(a => a.Id, a => a with { Province = Find(provinces, a.ProvinceId) }, StringComparer.Ordinal);
@@ -175,6 +173,27 @@ public sealed class CatalogueSnapshot
         SearchIndexOf(typeof(Target));
         SearchIndexOf(typeof(CatalogueEntry));
         SearchIndexOf(typeof(Indicator));
+    }
+
+    /// <summary>
+    /// Links the records of a set whose navigation points into the same set (a group's parent, a province's successor)
+    /// to the linked record it points at, not to the plain one: each is linked after the one it points at. Keyed in the set's order.
+    /// </summary>
+    private static Dictionary<string, T> LinkedWithin<T>(IEnumerable<T> records, Func<T, string> id, Func<T, string?> next, Func<T, T?, T> link) where T : class
+    {
+        var plain = records.ToDictionary(id, StringComparer.Ordinal);
+        var linked = new Dictionary<string, T>(StringComparer.Ordinal);
+        var linking = new HashSet<string>(StringComparer.Ordinal);
+        T Link(T record)
+        {
+            var key = id(record);
+            if (linked.TryGetValue(key, out var done)) return done;
+            if (!linking.Add(key)) throw new InvalidOperationException($"{typeof(T).Name} '{key}' points at itself through a cycle; immutable records cannot hold one.");
+            var target = next(record) is { } nextId ? Link(plain[nextId]) : null;
+            return linked[key] = link(record, target);
+        }
+        foreach (var record in plain.Values) Link(record);
+        return plain.Keys.ToDictionary(key => key, key => linked[key], StringComparer.Ordinal);
     }
 
     private static Dictionary<string, List<T>> Buckets<T>(IEnumerable<string> ids) => ids.ToDictionary(id => id, _ => new List<T>(), StringComparer.Ordinal);
