@@ -1,3 +1,4 @@
+using System.Globalization;
 using LiteDB;
 using OpenKpi.Domain.Entities;
 
@@ -110,6 +111,10 @@ public static class CatalogueStore
     {
         var mapper = new BsonMapper { EnumAsInteger = false, SerializeNullValues = false, TrimWhitespace = false, EmptyStringToNull = false };
         mapper.RegisterType<DateOnly>(date => date.ToString("yyyy-MM-dd"), bson => DateOnly.ParseExact(bson.AsString, "yyyy-MM-dd"));
+        // A BSON date holds milliseconds and comes back as local time; the round-trip text keeps every tick and the UTC kind.
+        mapper.RegisterType<DateTime>(
+            time => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+            bson => bson.IsDateTime ? bson.AsDateTime.ToUniversalTime() : DateTime.ParseExact(bson.AsString, "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
         return mapper;
     }
 }
