@@ -36,6 +36,7 @@ public static class ODataExtensions
         return services;
     }
 
-    private static void RouteServices(IServiceCollection services) =>
-        services.AddSingleton<Microsoft.AspNetCore.OData.Query.Expressions.ISearchBinder, KpiSearchBinder>();
+    private static void RouteServices(IServiceCollection services) => services
+        .AddSingleton<Microsoft.AspNetCore.OData.Query.Expressions.ISearchBinder, KpiSearchBinder>()
+        .AddSingleton<Microsoft.AspNetCore.OData.Query.Expressions.ISelectExpandBinder, KpiSelectExpandBinder>();
 }
