@@ -18,11 +18,12 @@ public static class SearchDocuments
     }
 
     /// <summary>
-    /// A term as the search compares it: each run of letters and digits, joined by one space, either
-    /// only lower-cased, or folded with "y" read as "i" (both spellings are official: bác sĩ, bác sỹ).
+    /// A term as the search compares it: each run of letters and digits (with their marks), joined by one space, either
+    /// canonical (lower case, the marks as typed, NFC and NFD alike), or folded with "y" read as "i" (both spellings are
+    /// official: bác sĩ, bác sỹ).
     /// </summary>
     public static string Normalise(string text, bool fold) =>
-        Words(fold ? VietnameseText.Fold(text).Replace('y', 'i') : text.ToLowerInvariant());
+        Words(fold ? VietnameseText.Fold(text).Replace('y', 'i') : VietnameseText.Canonical(text));
 
     /// <summary>True when <paramref name="term"/> (normalised) starts a run of the words of <paramref name="words"/>.</summary>
     public static bool StartsWords(string words, string term)
@@ -57,7 +58,7 @@ public static class SearchDocuments
         var space = false;
         foreach (var c in text)
         {
-            if (char.IsLetterOrDigit(c))
+            if (char.IsLetterOrDigit(c) || (!space && builder.Length > 0 && VietnameseText.IsMark(c)))   // a mark belongs to its letter's word
             {
                 if (space && builder.Length > 0) builder.Append(' ');
                 builder.Append(c);

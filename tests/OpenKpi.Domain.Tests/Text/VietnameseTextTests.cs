@@ -27,6 +27,35 @@ public sealed class VietnameseTextTests
     }
 
     [Theory]
+    [InlineData("çong", "cong")]
+    [InlineData("ÑAM", "nam")]
+    [InlineData("ǹ ḿ Å ŕ", "n m a r")]
+    [InlineData("c\u0327ong n\u0303am", "cong nam")]
+    public void FoldsEveryLetterThatUnicodeDecomposesNotOnlyVietnameseOnes(string text, string folded)
+    {
+        Assert.Equal(folded, VietnameseText.Fold(text));
+    }
+
+    [Theory]
+    [InlineData("Cộng hòa", "Co\u0323\u0302ng ho\u0300a")]
+    [InlineData("Cộng", "Co\u0302\u0323ng")]   // the marks in another order: canonically the same letter
+    [InlineData("ĐƯỜNG", "đươ\u0300ng")]
+    [InlineData("한국", "\u1112\u1161\u11AB\u1100\u116E\u11A8")]
+    public void PrecomposedAndDecomposedTextAreOneCanonicalString(string precomposed, string decomposed)
+    {
+        Assert.Equal(VietnameseText.Canonical(precomposed), VietnameseText.Canonical(decomposed));
+        Assert.Equal(VietnameseText.Fold(precomposed), VietnameseText.Fold(decomposed));
+    }
+
+    [Fact]
+    public void TheCanonicalFormKeepsTheMarksThatTheFoldDrops()
+    {
+        Assert.NotEqual(VietnameseText.Canonical("má"), VietnameseText.Canonical("mà"));
+        Assert.Equal(VietnameseText.Fold("má"), VietnameseText.Fold("mà"));
+        Assert.Equal("đ", VietnameseText.Canonical("Đ"));
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("   ")]
