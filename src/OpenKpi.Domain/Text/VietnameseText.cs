@@ -30,15 +30,23 @@ public static class VietnameseText
         if (string.IsNullOrEmpty(text)) return "";
         var builder = new StringBuilder(text.Length);
         var space = false;
-        foreach (var rune in text.EnumerateRunes())
+        for (var i = 0; i < text.Length; i++)
         {
-            if (Rune.IsWhiteSpace(rune))
+            var c = text[i];
+            if (char.IsWhiteSpace(c))
             {
                 space = builder.Length > 0;
                 continue;
             }
             if (space) builder.Append(' ');
             space = false;
+            if (char.IsAscii(c))   // most of the text: no marks, no decomposition
+            {
+                builder.Append(char.ToLowerInvariant(c));
+                continue;
+            }
+            Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var consumed);
+            i += consumed - 1;
             if (rune.Value is >= HangulFirst and <= HangulLast) AppendHangul(builder, rune.Value);
             else if (rune.Value >= 0xC0 && Decompositions.TryGetValue(rune.Value, out var parts))
                 foreach (var part in parts) Append(builder, new Rune(part), keepMarks);
