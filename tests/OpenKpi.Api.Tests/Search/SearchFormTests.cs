@@ -16,13 +16,14 @@ public sealed class SearchFormTests(KpiApplication app)
     public static TheoryData<string, string> SeedLabels()
     {
         var data = new TheoryData<string, string>();
+        var seen = new HashSet<(string, string)>();
         void Add(string set, IEnumerable<string?> labels)
         {
             foreach (var label in labels.OfType<string>().Where((_, i) => i % 7 == 0).Take(12))
             {
                 var words = label.Replace("\"", "", StringComparison.Ordinal).Replace("\\", "", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                data.Add(set, string.Join(' ', words.Take(3)));
-                if (words.Length > 1) data.Add(set, words[1]);
+                foreach (var text in words.Length > 1 ? [string.Join(' ', words.Take(3)), words[1]] : words)
+                    if (seen.Add((set, text))) data.Add(set, text);
             }
         }
         Add("Targets", SeedFiles.TargetRows.Select(r => (string?)r.Row["label"]));
