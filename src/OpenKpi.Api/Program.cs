@@ -28,6 +28,7 @@ builder.Services.AddKpiErrors();      // one JSON error shape per route family, 
 builder.Services.AddKpiHealth();      // liveness and readiness
 builder.Services.AddKpiHttp();        // CORS, compression, rate limiting, security headers
 builder.Services.AddKpiDownloads();   // the whole dataset as one JSON file and as zipped CSV
+builder.Services.AddKpiIndex();       // / as a page for people (server-rendered, no script) beside the JSON index
 
 var app = builder.Build();
 if (!app.TryLoadKpiCatalogue())              // fail at start-up, not on the first request

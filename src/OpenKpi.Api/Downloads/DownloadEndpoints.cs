@@ -5,6 +5,10 @@ public static class DownloadEndpoints
     public const string JsonPath = "/downloads/openkpi.json";
     public const string CsvZipPath = "/downloads/openkpi-csv.zip";
 
+    /// <summary>Every download with its address, in the order <c>/</c> lists them (as JSON and on the page).</summary>
+    public static IReadOnlyList<(string Href, DownloadFile File)> Listed(DatasetDownloads downloads) =>
+        [(JsonPath, downloads.Json), (CsvZipPath, downloads.CsvZip)];
+
     public static IServiceCollection AddKpiDownloads(this IServiceCollection services) => services.AddSingleton<DatasetDownloads>();
 
     /// <summary>The whole dataset, in one request, with nothing left out: JSON, and CSV files zipped.</summary>
