@@ -1,15 +1,17 @@
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using OpenKpi.Api.OData;
+using OpenKpi.Api.Versioning;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace OpenKpi.Api.OpenApi;
 
 /// <summary>
 /// Swashbuckle knows nothing of OData: this adds the query options each operation accepts (with the
-/// limits of <see cref="QueryLimits"/>), the api-version parameter, and the OData response envelope.
+/// limits of <see cref="QueryLimits"/>), the api-version parameter, and the OData response envelope; each
+/// with the operation's own example (<see cref="OperationExamples"/>).
 /// </summary>
-public sealed class ODataQueryOptionsFilter : IOperationFilter
+public sealed class ODataQueryOptionsFilter(OperationExamples examples) : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
@@ -17,37 +19,44 @@ public sealed class ODataQueryOptionsFilter : IOperationFilter
         var isCount = path.EndsWith("/$count", StringComparison.Ordinal);
         var isCollection = OpenApiExtensions.IsCollection(context.ApiDescription, out var elementType);
         operation.Parameters ??= [];
+        var example = examples.For(path);
+        if (operation.Parameters.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == "key") is { } key)
+        {
+            key.Description = "The entity's key, without quotes: the path quotes it as OData requires.";
+            key.Example = JsonValue.Create(example.Key);
+        }
 
         if (isCollection)
         {
-            Add(operation, "$filter", "Rows to keep, as an OData expression. Example: Year eq 2024 and ProvinceId eq 'VN-09'.",
+            Add(operation, "$filter", "Rows to keep, as an OData expression.", example.Filter,
                 JsonSchemaType.String, $"At most {QueryLimits.MaxNodeCount} nodes; any/all nested at most {QueryLimits.MaxAnyAllExpressionDepth} deep, visiting at most " +
                 $"{QueryLimits.MaxLambdaItems:N0} items; functions nested at most {QueryLimits.MaxFunctionNesting} deep; at most {QueryLimits.MaxStringFunctionCalls} string-function calls; no matchesPattern.");
             if (!isCount)
             {
-                Add(operation, "$orderby", "Sort order. Example: Year desc,Id.", JsonSchemaType.String, $"At most {QueryLimits.MaxOrderByNodeCount} clauses.");
-                Add(operation, "$top", "The most rows to return.", JsonSchemaType.Integer, $"At most {QueryLimits.MaxTop}. Pages hold {QueryLimits.PageSize} rows; follow @odata.nextLink for the rest.");
-                Add(operation, "$skip", "Rows to skip before the first returned.", JsonSchemaType.Integer, null);
-                Add(operation, "$count", "true adds @odata.count, the number of rows matching $filter.", JsonSchemaType.Boolean, null);
+                Add(operation, "$orderby", "Sort order: properties, each optionally followed by asc or desc.", example.OrderBy, JsonSchemaType.String, $"At most {QueryLimits.MaxOrderByNodeCount} clauses.");
+                Add(operation, "$top", "The most rows to return.", 10, JsonSchemaType.Integer, $"At most {QueryLimits.MaxTop}. Pages hold {QueryLimits.PageSize} rows; follow @odata.nextLink for the rest.");
+                Add(operation, "$skip", "Rows to skip before the first returned.", null, JsonSchemaType.Integer, null);
+                Add(operation, "$count", "true adds @odata.count, the number of rows matching $filter.", true, JsonSchemaType.Boolean, null);
                 Add(operation, "$search", "Words to find, without diacritics if you like: bac si finds bác sĩ and bác sỹ, duong finds đường. " +
                     "Terms combine with AND (the default), OR and NOT; \"quoted words\" are a phrase. Without $orderby, matches that also agree in diacritics come first.",
-                    JsonSchemaType.String, null);
+                    example.Search, JsonSchemaType.String, null);
             }
         }
         if (!isCount)
         {
-            Add(operation, "$select", "Properties to return, comma-separated. Example: Id,Name.", JsonSchemaType.String, null);
-            Add(operation, "$expand", "Related entities to include. Example: Indicator($select=Name),Province.", JsonSchemaType.String,
+            Add(operation, "$select", "Properties to return, comma-separated.", example.Select, JsonSchemaType.String, null);
+            Add(operation, "$expand", "Related entities to include, each optionally with its own options: Indicator($select=Name),Province.", example.Expand, JsonSchemaType.String,
                 $"Nested at most {QueryLimits.MaxExpansionDepth} deep; the answer at most {QueryLimits.MaxEntitiesPerAnswer:N0} entities (collections count {QueryLimits.PageSize} each unless given a smaller $top); in CSV, single-valued navigations only.");
         }
         if (System.Reflection.CustomAttributeExtensions.GetCustomAttribute<KpiQueryAttribute>(context.MethodInfo)?.AllowAggregation == true && !isCount)
             Add(operation, "$apply", "Aggregation: groupby, aggregate (count, sum, min, max, average), filter. " +
-                "Example: groupby((ProvinceId,Comparator),aggregate($count as Count)).", JsonSchemaType.String, null);
+                "Example: groupby((ProvinceId,Comparator),aggregate($count as Count)); the pre-filled filter(…) keeps the entities, so it combines with every other option.",
+                example.Filter is null ? null : $"filter({example.Filter})", JsonSchemaType.String, null);
         if (!isCount)
             Add(operation, "$format", "csv for a CSV file (UTF-8 with BOM, RFC 4180), the same as Accept: text/csv; a CSV holds every selected row, never a page. " +
                 "json (the default) with ;odata.metadata=minimal|full|none. Anything else answers 406.",
-                JsonSchemaType.String, $"A CSV holds at most {QueryLimits.MaxCsvRows:N0} rows and {QueryLimits.MaxCsvFields:N0} fields.");
-        Add(operation, "api-version", "The API version; the default is the current one.", JsonSchemaType.String, "Supported: 1.0.");
+                "json", JsonSchemaType.String, $"A CSV holds at most {QueryLimits.MaxCsvRows:N0} rows and {QueryLimits.MaxCsvFields:N0} fields.");
+        Add(operation, "api-version", "The API version; the default is the current one.", ApiVersions.V1.ToString(), JsonSchemaType.String, "Supported: 1.0.");
 
         var ok = operation.Responses?.GetValueOrDefault("200") as OpenApiResponse;
         if (ok is null || elementType is null) return;
@@ -82,23 +91,7 @@ public sealed class ODataQueryOptionsFilter : IOperationFilter
         },
     };
 
-    // Each option with an example a reader can paste.
-    private static readonly Dictionary<string, JsonNode> Examples = new()
-    {
-        ["$filter"] = JsonValue.Create("Year eq 2024 and ProvinceId eq 'VN-09'"),
-        ["$orderby"] = JsonValue.Create("Year desc,Id"),
-        ["$top"] = JsonValue.Create(10),
-        ["$skip"] = JsonValue.Create(20),
-        ["$count"] = JsonValue.Create(true),
-        ["$search"] = JsonValue.Create("bac si"),
-        ["$select"] = JsonValue.Create("Id,Name"),
-        ["$expand"] = JsonValue.Create("Indicator($select=Name)"),
-        ["$apply"] = JsonValue.Create("groupby((ProvinceId,Comparator),aggregate($count as Count))"),
-        ["$format"] = JsonValue.Create("csv"),
-        ["api-version"] = JsonValue.Create("1.0"),
-    };
-
-    private static void Add(OpenApiOperation operation, string name, string description, JsonSchemaType type, string? limit)
+    private static void Add(OpenApiOperation operation, string name, string description, JsonNode? example, JsonSchemaType type, string? limit)
     {
         if (operation.Parameters!.Any(p => p.Name == name)) return;
         operation.Parameters!.Add(new OpenApiParameter
@@ -108,7 +101,7 @@ public sealed class ODataQueryOptionsFilter : IOperationFilter
             Required = false,
             Description = limit is null ? description : $"{description} {limit}",
             Schema = new OpenApiSchema { Type = type, Minimum = type == JsonSchemaType.Integer ? "0" : null },
-            Example = Examples.GetValueOrDefault(name)?.DeepClone(),
+            Example = example,
         });
     }
 }

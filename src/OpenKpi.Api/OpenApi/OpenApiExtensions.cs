@@ -22,6 +22,7 @@ public static class OpenApiExtensions
             options.JsonSerializerOptions.PropertyNamingPolicy = null;
             options.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
+        services.AddSingleton<OperationExamples>();
         services.AddSwaggerGen(options =>
         {
             options.SwaggerDoc(DocumentName, new OpenApiInfo
@@ -48,9 +49,11 @@ public static class OpenApiExtensions
             });
             options.DocInclusionPredicate((_, description) => IsDocumented(description));
             options.CustomOperationIds(OperationId);
+            options.SchemaFilter<EdmSchemaFilter>();
             options.OperationFilter<ODataQueryOptionsFilter>();
             options.DocumentFilter<UnusedSchemasFilter>();
             options.DocumentFilter<PublicApiDocumentFilter>();
+            options.DocumentFilter<QuotedKeyPathsFilter>();
             options.SupportNonNullableReferenceTypes();
             var xml = Path.Combine(AppContext.BaseDirectory, $"{typeof(OpenApiExtensions).Assembly.GetName().Name}.xml");
             if (File.Exists(xml)) options.IncludeXmlComments(xml);
