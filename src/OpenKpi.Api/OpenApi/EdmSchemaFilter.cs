@@ -31,27 +31,29 @@ public sealed class EdmSchemaFilter(IOptions<ODataOptions> odata) : ISchemaFilte
             if (!properties.TryGetValue(property.Name, out var generated))
                 throw new InvalidOperationException($"{entity.Name}.{property.Name} is in the EDM model but not in its schema.");
             properties[property.Name] = property.Type.IsCollection()
-                ? WithItems(generated, property.Type.AsCollection().ElementType().IsNullable)
-                : Nullable(generated, property.Type.IsNullable);
+                ? WithItems(generated, property.Type.AsCollection().ElementType())
+                : Nullable(generated, property.Type);
         }
         concrete.Required?.Clear();
     }
 
-    private static IOpenApiSchema WithItems(IOpenApiSchema array, bool itemsNullable)
+    private static IOpenApiSchema WithItems(IOpenApiSchema array, IEdmTypeReference item)
     {
         if (array is not OpenApiSchema concrete || concrete.Items is null) throw new InvalidOperationException("A collection property's schema is not an array.");
         concrete.Type = JsonSchemaType.Array;
-        concrete.Items = Nullable(concrete.Items, itemsNullable);
+        concrete.Items = Nullable(concrete.Items, item);
         return concrete;
     }
 
-    // OpenAPI 3.0 cannot say "nullable" beside a $ref: a nullable reference is an allOf of the one reference.
-    private static IOpenApiSchema Nullable(IOpenApiSchema schema, bool nullable) => schema switch
+    // OpenAPI 3.0 cannot say "nullable" beside a $ref: a nullable reference is an allOf of the one reference,
+    // with the type beside nullable (an enum is written as its member's name).
+    private static IOpenApiSchema Nullable(IOpenApiSchema schema, IEdmTypeReference type) => schema switch
     {
-        OpenApiSchemaReference reference when nullable => new OpenApiSchema { AllOf = [reference], Type = JsonSchemaType.Null },
+        OpenApiSchemaReference reference when type.IsNullable =>
+            new OpenApiSchema { AllOf = [reference], Type = (type.IsEnum() ? JsonSchemaType.String : JsonSchemaType.Object) | JsonSchemaType.Null },
         OpenApiSchemaReference reference => reference,
-        OpenApiSchema { AllOf: [OpenApiSchemaReference reference] } when !nullable => reference,
-        OpenApiSchema concrete => With(concrete, nullable),
+        OpenApiSchema { AllOf: [OpenApiSchemaReference reference] } when !type.IsNullable => reference,
+        OpenApiSchema concrete => With(concrete, type.IsNullable),
         _ => throw new InvalidOperationException($"A property schema of an unexpected kind ({schema.GetType().Name})."),
     };
 

@@ -41,10 +41,10 @@ public sealed class OpenApiDocumentTests(KpiApplication app)
             Assert.True(operation is not null, $"/odata/{set} is not documented");
             var parameters = operation!["parameters"]!.AsArray().Select(p => (string)p!["name"]!).ToHashSet();
             Assert.Superset(new HashSet<string> { "$filter", "$select", "$expand", "$orderby", "$top", "$skip", "$count", "api-version" }, parameters);
-            Assert.NotNull(paths[$"/odata/{set}({{key}})"]?["get"]);
+            Assert.NotNull(paths[$"/odata/{set}('{{key}}')"]?["get"]);
         }
         Assert.DoesNotContain(paths, p => p.Key.Contains("$metadata") || p.Key.StartsWith("/odata/v1"));
-        Assert.NotNull(paths["/odata/Indicators({key})/Targets"]?["get"]);
+        Assert.NotNull(paths["/odata/Indicators('{key}')/Targets"]?["get"]);
     }
 
     [Fact]
