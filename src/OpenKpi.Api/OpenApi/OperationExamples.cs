@@ -41,7 +41,8 @@ public sealed partial class OperationExamples(CatalogueSnapshot catalogue, IOpti
             var first = reached is IEnumerable many and not string ? many.Cast<object>().FirstOrDefault() : reached;
             if (first is not null) return From(target, KeyOf(set.EntityType, row), first);
         }
-        throw new InvalidOperationException($"No {set.Name} row has a {navigation.Name}: the route has no example.");
+        // A catalogue where no row has one: the key alone, which answers 404 (the document is still served).
+        return From(target, rows.Count > 0 ? KeyOf(set.EntityType, rows[0]) : null, null);
     }
 
     private static OperationExample From(IEdmEntityType type, string? key, object? row)
