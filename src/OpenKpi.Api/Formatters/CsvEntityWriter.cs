@@ -60,6 +60,19 @@ public sealed class CsvEntityWriter
     /// <summary>Every structural property of <paramref name="rows"/>, entities of <paramref name="type"/> (the whole-dataset download).</summary>
     public static CsvEntityWriter Whole(IReadOnlyList<object> rows, Type type) => new(rows, Columns.GetOrAdd(type, CsvColumn.Structural));
 
+    /// <summary>The column names, in order: the CSV's header, and the XLSX sheet's.</summary>
+    public IReadOnlyList<string> Header => [.. _columns.Select(c => c.Name)];
+
+    /// <summary>How many rows the table has, its header left out.</summary>
+    public int RowCount => _rows.Count;
+
+    /// <summary>The fields of row <paramref name="row"/> as typed cells, in column order, into <paramref name="cells"/> (the XLSX writer's row).</summary>
+    public void Cells(int row, ICellSink cells)
+    {
+        var entity = _rows[row];
+        foreach (var column in _columns) column.Put(entity, cells);
+    }
+
     /// <summary>The table, header first, into <paramref name="stream"/>; with the UTF-8 byte order mark first when <paramref name="preamble"/>.</summary>
     public async Task WriteAsync(Stream stream, bool preamble, CancellationToken cancellationToken)
     {
@@ -140,6 +153,8 @@ public sealed class CsvEntityWriter
 
         public abstract void Write(object row, CsvBuffer buffer);
 
+        public abstract void Put(object row, ICellSink cells);
+
         // The columns of a selection over entities of `type`: its $select (or every structural property), then each single-valued expansion's, prefixed.
         public static IEnumerable<CsvColumn> Of(Type type, SelectExpandClause? selection)
         {
@@ -190,6 +205,12 @@ public sealed class CsvEntityWriter
         {
             if (navigate(row) is { } target) inner.Write(target, buffer);
         }
+
+        public override void Put(object row, ICellSink cells)
+        {
+            if (navigate(row) is { } target) inner.Put(target, cells);
+            else cells.Empty();
+        }
     }
 
     private sealed class CsvColumn<TValue>(string name, Func<object, TValue> get) : CsvColumn(name)
@@ -204,6 +225,23 @@ public sealed class CsvEntityWriter
             else if (typeof(TValue) == typeof(decimal?)) { if (Unsafe.As<TValue, decimal?>(ref value) is { } number) buffer.Decimal(number); }
             else if (typeof(TValue) == typeof(string)) buffer.Text((string?)(object?)value);
             else buffer.Text(CsvTable.Format(value));   // the rarer types as CsvTable formats them
+        }
+
+        // Text stays text (a published "8.700" is not the number 8.7); numbers, booleans and dates keep their type; null is an empty cell.
+        public override void Put(object row, ICellSink cells)
+        {
+            var value = get(row);
+            if (typeof(TValue) == typeof(int)) cells.Number(Unsafe.As<TValue, int>(ref value));
+            else if (typeof(TValue) == typeof(int?)) { if (Unsafe.As<TValue, int?>(ref value) is { } number) cells.Number(number); else cells.Empty(); }
+            else if (typeof(TValue) == typeof(decimal)) cells.Number(Unsafe.As<TValue, decimal>(ref value));
+            else if (typeof(TValue) == typeof(decimal?)) { if (Unsafe.As<TValue, decimal?>(ref value) is { } number) cells.Number(number); else cells.Empty(); }
+            else if (typeof(TValue) == typeof(bool)) cells.Boolean(Unsafe.As<TValue, bool>(ref value));
+            else if (typeof(TValue) == typeof(bool?)) { if (Unsafe.As<TValue, bool?>(ref value) is { } flag) cells.Boolean(flag); else cells.Empty(); }
+            else if (typeof(TValue) == typeof(string)) { if ((string?)(object?)value is { Length: > 0 } text) cells.Text(text); else cells.Empty(); }
+            else if (typeof(TValue) == typeof(DateOnly)) cells.Date(Unsafe.As<TValue, DateOnly>(ref value));
+            else if (typeof(TValue) == typeof(DateOnly?)) { if (Unsafe.As<TValue, DateOnly?>(ref value) is { } date) cells.Date(date); else cells.Empty(); }
+            else if (CsvTable.Format(value) is { Length: > 0 } text) cells.Text(text);   // strings, enum names, lists joined by ";", as in the CSV
+            else cells.Empty();
         }
     }
 

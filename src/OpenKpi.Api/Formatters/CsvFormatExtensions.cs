@@ -5,16 +5,27 @@ namespace OpenKpi.Api.Formatters;
 public static class CsvFormatExtensions
 {
     /// <summary>True when the request asks for CSV: after <see cref="UseFormatOption"/>, its Accept is text/csv alone.</summary>
-    public static bool WantsCsv(this HttpRequest request) =>
-        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(CsvOutputFormatter.MediaType, StringComparison.OrdinalIgnoreCase));
+    public static bool WantsCsv(this HttpRequest request) => Wants(request, CsvOutputFormatter.MediaType);
+
+    /// <summary>True when the request asks for XLSX: after <see cref="UseFormatOption"/>, its Accept is the spreadsheetml type alone.</summary>
+    public static bool WantsXlsx(this HttpRequest request) => Wants(request, XlsxEntityWriter.MediaType);
+
+    /// <summary>True for CSV or XLSX: a table of every selected row, never a page, with the CSV's columns and limits.</summary>
+    public static bool WantsTable(this HttpRequest request) => request.WantsCsv() || request.WantsXlsx();
+
+    /// <summary>The name a refusal of a table gives its format.</summary>
+    public static string TableFormat(this HttpRequest request) => request.WantsXlsx() ? "XLSX" : "CSV";
+
+    private static bool Wants(HttpRequest request, string mediaType) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase));
 
     private static readonly HashSet<string> JsonFormats = new(StringComparer.OrdinalIgnoreCase) { "json", "application/json" };
 
     /// <summary>
     /// The answer's format is decided once, here, before routing, so that the query (paging, projection) and the writer
-    /// agree: $format=csv (any case, or text/csv) becomes Accept: text/csv, the OData library knowing no csv format; an
-    /// Accept that lists CSV beside JSON is reduced to whichever its q-values prefer; $format of anything but json or csv
-    /// answers 406.
+    /// agree: $format=csv or xlsx (any case, or their media types) becomes Accept: text/csv or the spreadsheetml type, the
+    /// OData library knowing neither; an Accept that lists CSV or XLSX beside JSON is reduced to whichever its q-values
+    /// prefer; $format of anything but json, csv or xlsx answers 406.
     /// </summary>
     public static WebApplication UseFormatOption(this WebApplication app)
     {
@@ -26,33 +37,42 @@ public static class CsvFormatExtensions
             {
                 var value = format.ToString().Trim();
                 var type = value.Split(';', 2)[0].Trim();
-                if (type.Equals("csv", StringComparison.OrdinalIgnoreCase) || type.Equals(CsvOutputFormatter.MediaType, StringComparison.OrdinalIgnoreCase))
+                if (TableFormats.GetValueOrDefault(type) is { } table)
                 {
-                    request.Headers.Accept = CsvOutputFormatter.MediaType;
+                    request.Headers.Accept = table;
                     request.QueryString = QueryString.Create(request.Query.Where(q => q.Key != "$format").ToDictionary(q => q.Key, q => q.Value));
                 }
                 else if (!JsonFormats.Contains(type) || format.Count > 1)
                 {
                     return Errors.ErrorExtensions.WriteError(context, StatusCodes.Status406NotAcceptable,
-                        $"$format={value} is not offered: use $format=json (OData JSON, with ;odata.metadata=minimal|full|none) or $format=csv.");
+                        $"$format={value} is not offered: use $format=json (OData JSON, with ;odata.metadata=minimal|full|none), $format=csv or $format=xlsx.");
                 }
             }
             else if (request.Headers.Accept.Count > 0 && MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepts)
-                     && accepts.Any(IsCsv))
+                     && accepts.Any(IsTable))
             {
                 // The first of the most preferred types this API writes decides, as MVC's negotiation orders them.
-                var chosen = accepts.Where(a => a.Quality is not 0 && (IsCsv(a) || IsJson(a)))
+                var chosen = accepts.Where(a => a.Quality is not 0 && (IsTable(a) || IsJson(a)))
                     .Select((a, i) => (Type: a, Order: i)).OrderByDescending(a => a.Type.Quality ?? 1).ThenBy(a => a.Order).Select(a => a.Type).FirstOrDefault();
                 if (chosen is not null)
-                    request.Headers.Accept = IsCsv(chosen) ? CsvOutputFormatter.MediaType
-                        : string.Join(", ", accepts.Where(a => !IsCsv(a)).Select(a => a.ToString()));
+                    request.Headers.Accept = IsTable(chosen) ? TableFormats[chosen.MediaType.Value!]
+                        : string.Join(", ", accepts.Where(a => !IsTable(a)).Select(a => a.ToString()));
             }
             return next(context);
         });
         return app;
     }
 
-    private static bool IsCsv(MediaTypeHeaderValue type) => type.MediaType.Equals(CsvOutputFormatter.MediaType, StringComparison.OrdinalIgnoreCase);
+    // The tables' $format names and media types, each to the media type its formatter writes.
+    private static readonly Dictionary<string, string> TableFormats = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["csv"] = CsvOutputFormatter.MediaType,
+        [CsvOutputFormatter.MediaType] = CsvOutputFormatter.MediaType,
+        ["xlsx"] = XlsxEntityWriter.MediaType,
+        [XlsxEntityWriter.MediaType] = XlsxEntityWriter.MediaType,
+    };
+
+    private static bool IsTable(MediaTypeHeaderValue type) => type.MediaType.Value is { } name && name.Contains('/') && TableFormats.ContainsKey(name);
 
     private static bool IsJson(MediaTypeHeaderValue type) =>
         type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.MatchesAllTypes || type.MatchesAllSubTypes && type.Type.Equals("application", StringComparison.OrdinalIgnoreCase);

@@ -28,7 +28,7 @@ public sealed class CsvOutputFormatter : TextOutputFormatter
     public override async Task WriteResponseBodyAsync(OutputFormatterWriteContext context, Encoding selectedEncoding)
     {
         var response = context.HttpContext.Response;
-        var set = context.HttpContext.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "data";
+        var set = SetOf(context.HttpContext.Request);
         var version = context.HttpContext.RequestServices.GetService<CatalogueSnapshot>()?.Dataset.Version ?? "current";
         response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment")
         {
@@ -41,7 +41,11 @@ public sealed class CsvOutputFormatter : TextOutputFormatter
         await writer.WriteAsync(response.Body, preamble: true, context.HttpContext.RequestAborted);
     }
 
-    private static string FileName(string segment)
+    /// <summary>The last segment of the request's path: the set or navigation the file holds.</summary>
+    internal static string SetOf(HttpRequest request) =>
+        request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "data";
+
+    internal static string FileName(string segment)
     {
         var name = new string(segment.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '(' or ')').ToArray());
         return name.Replace('(', '-').Replace(")", "", StringComparison.Ordinal).ToLowerInvariant() is { Length: > 0 } n ? n : "data";

@@ -59,9 +59,9 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
             queryable = SnapshotQueryExtensions.AsSnapshotQuery(index.Find(search, exactFirst: queryOptions.OrderBy is null, whole ? null : queryable), queryable.ElementType);
             ignored |= AllowedQueryOptions.Search;
         }
-        var csv = queryOptions.Request.WantsCsv();
+        var csv = queryOptions.Request.WantsTable();   // CSV or XLSX: the same table, unpaged
         if (csv && queryOptions.Apply is not null)
-            throw new ODataException("CSV is not offered for $apply results; ask for JSON (the default).");
+            throw new ODataException($"{queryOptions.Request.TableFormat()} is not offered for $apply results; ask for JSON (the default).");
         // The library's full-metadata writer builds navigation links from ids that aggregated rows do not have, and fails mid-answer.
         if (queryOptions.Apply is not null && AsksFullMetadata(queryOptions.Request))
             throw new ODataException("odata.metadata=full is not offered for $apply results: they are groups, not entities, with no ids or links to describe. " +
@@ -190,20 +190,22 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
     {
         if (outcome is not ObjectResult { Value: IQueryable queryable } result) return;
         var rows = Materializers.GetOrAdd(queryable.ElementType, Materializer)(queryable);
-        if (http.Request.WantsCsv() && rows is System.Collections.ICollection all) CheckCsvSize(http, queryable.ElementType, all.Count);
+        if (http.Request.WantsTable() && rows is System.Collections.ICollection all) CheckCsvSize(http, queryable.ElementType, all.Count);
         result.Value = rows;
         _ = Microsoft.AspNetCore.OData.Extensions.HttpContextExtensions.ODataFeature(http).TotalCount;
         QueryBudget.Current?.EndEvaluation();
     }
 
+    // An XLSX is the CSV's table in another format, under the same limits.
     private static void CheckCsvSize(HttpContext context, Type element, int rows)
     {
+        var format = context.Request.TableFormat();
         if (rows > QueryLimits.MaxCsvRows)
-            throw new ODataException($"The CSV would hold {rows:N0} rows; the limit (MaxCsvRows) is {QueryLimits.MaxCsvRows:N0}. " +
+            throw new ODataException($"The {format} would hold {rows:N0} rows; the limit (MaxCsvRows) is {QueryLimits.MaxCsvRows:N0}. " +
                 "Narrow the $filter, or take the whole dataset from /downloads.");
         var fields = (long)rows * CsvEntityWriter.ColumnCount(element, context.Items[CsvOutputFormatter.SelectionKey] as Microsoft.OData.UriParser.SelectExpandClause);
         if (fields > QueryLimits.MaxCsvFields)
-            throw new ODataException($"The CSV would hold {fields:N0} fields (rows × columns); the limit (MaxCsvFields) is {QueryLimits.MaxCsvFields:N0}. " +
+            throw new ODataException($"The {format} would hold {fields:N0} fields (rows × columns); the limit (MaxCsvFields) is {QueryLimits.MaxCsvFields:N0}. " +
                 "Expand fewer navigations, $select the columns you need, or narrow the $filter.");
     }
 

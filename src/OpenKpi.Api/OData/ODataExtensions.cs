@@ -12,10 +12,11 @@ public static class ODataExtensions
         // the rest of the start-up, loading the catalogue included: the options below are first read when the
         // routes are, once the app runs.
         var model = Task.Run(EdmModelFactory.Build);
-        // CSV comes last: with no Accept header, OData JSON is the default.
+        // CSV and XLSX come last: with no Accept header, OData JSON is the default.
         services.AddControllers(options =>
             {
                 options.OutputFormatters.Add(new Formatters.CsvOutputFormatter());
+                options.OutputFormatters.Add(new Formatters.XlsxOutputFormatter());
                 options.ReturnHttpNotAcceptable = true; // Accept: application/pdf answers 406, not JSON it did not ask for
             })
             .AddOData(options =>

@@ -123,11 +123,11 @@ public static class QueryCost
                 var navigation = expanded.PathToNavigationProperty.OfType<NavigationPropertySegment>().LastOrDefault()?.NavigationProperty;
                 var collection = navigation?.Type.IsCollection() == true;
                 if (csv && collection)
-                    throw Refused($"CSV has one line per row, so it cannot hold the collection '{navigation!.Name}' expanded into each; " +
-                        $"ask for JSON, or for the CSV of the collection itself (…/{navigation.Name}?$format=csv).");
+                    throw Refused($"CSV and XLSX have one line per row, so they cannot hold the collection '{navigation!.Name}' expanded into each; " +
+                        $"ask for JSON, or for the table of the collection itself (…/{navigation.Name}?$format=csv or xlsx).");
                 if (csv && (expanded.FilterOption is not null || expanded.OrderByOption is not null || expanded.TopOption is not null || expanded.SkipOption is not null
                     || expanded.CountOption is not null || expanded.LevelsOption is not null))
-                    throw Refused("CSV takes only $select and $expand inside $expand.");
+                    throw Refused("CSV and XLSX take only $select and $expand inside $expand.");
                 if (!collection && (expanded.CountOption is not null || expanded.TopOption is not null || expanded.SkipOption is not null
                                     || expanded.OrderByOption is not null || expanded.FilterOption is not null))
                     throw Refused($"$count, $top, $skip, $orderby and $filter inside $expand apply to collections; '{navigation?.Name}' is a single entity.");
