@@ -27,7 +27,7 @@ builder.Services.AddKpiOpenApi();     // Swagger document with the OData query o
 builder.Services.AddKpiErrors();      // one JSON error shape per route family, no stack traces
 builder.Services.AddKpiHealth();      // liveness and readiness
 builder.Services.AddKpiHttp();        // CORS, compression, rate limiting, security headers
-builder.Services.AddKpiDownloads();   // the whole dataset as one JSON file and as zipped CSV
+builder.Services.AddKpiDownloads();   // the whole dataset as one JSON file, as zipped CSV and as one XLSX workbook
 builder.Services.AddKpiIndex();       // / as a page for people (server-rendered, no script) beside the JSON index
 
 var app = builder.Build();

@@ -18,7 +18,8 @@ namespace OpenKpi.Api.Downloads;
 public sealed record DownloadFile(string Name, string MediaType, long Size, string Sha256, string? Path, byte[]? Content);
 
 /// <summary>
-/// The whole dataset in one JSON file and as one CSV per entity set in a zip, built once per dataset
+/// The whole dataset in one JSON file, as one CSV per entity set in a zip, and as one XLSX workbook with a sheet per
+/// entity set, built once per dataset
 /// version (the snapshot never changes while the process runs) on first request. Each is streamed into a
 /// file of a folder of its own in the temporary directory and served from there, so the process never holds
 /// a whole download in memory (at national scale they are tens of megabytes); on a read-only file system
@@ -31,6 +32,7 @@ public sealed class DatasetDownloads : IDisposable
     private readonly Lazy<string?> _folder;
     private readonly Lazy<DownloadFile> _json;
     private readonly Lazy<DownloadFile> _csv;
+    private readonly Lazy<DownloadFile> _xlsx;
 
     public DatasetDownloads(CatalogueSnapshot catalogue, ILogger<DatasetDownloads> logger)
     {
@@ -39,10 +41,12 @@ public sealed class DatasetDownloads : IDisposable
         _folder = new(CreateFolder);
         _json = new(() => Build($"openkpi-{catalogue.Dataset.Version}.json", "application/json", WriteJson));
         _csv = new(() => Build($"openkpi-{catalogue.Dataset.Version}-csv.zip", "application/zip", WriteCsvZip));
+        _xlsx = new(() => Build($"openkpi-{catalogue.Dataset.Version}.xlsx", XlsxEntityWriter.MediaType, WriteXlsx));
     }
 
     public DownloadFile Json => _json.Value;
     public DownloadFile CsvZip => _csv.Value;
+    public DownloadFile Xlsx => _xlsx.Value;
 
     public void Dispose()
     {
@@ -98,6 +102,11 @@ public sealed class DatasetDownloads : IDisposable
             CsvEntityWriter.Whole(rows, type).Write(csv, preamble: true);
         }
     }
+
+    // The CSV files' tables, a sheet each; SpreadCheetah writes asynchronously only, to a file here, built once.
+    private void WriteXlsx(Stream stream) =>
+        XlsxEntityWriter.WriteAsync(stream, Sets(_catalogue).Select(s => (s.Name, CsvEntityWriter.Whole(s.Rows, s.Type))), CancellationToken.None)
+            .GetAwaiter().GetResult();
 
     // Records only: the navigation properties (marked [BsonIgnore] for the store) would repeat the dataset in cycles.
     private static readonly JsonSerializerOptions JsonOptions = new()

@@ -38,6 +38,26 @@ public sealed class DownloadTests(KpiApplication app)
     }
 
     [Fact]
+    public async Task TheXlsxDownloadHasOneSheetPerSetWithEveryRowAndValidators()
+    {
+        using var response = await app.CreateClient().GetAsync("/downloads/openkpi.xlsx");
+        var sheets = Xlsx.XlsxWorkbook.Read(await response.Content.ReadAsByteArrayAsync());
+
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", response.Content.Headers.ContentType!.MediaType);
+        Assert.EndsWith(".xlsx", response.Content.Headers.ContentDisposition!.FileName);
+        Assert.NotNull(response.Headers.ETag);
+        Assert.NotNull(response.Content.Headers.LastModified);
+        Assert.Equal(EntitySetTests.SetsAndSeedCounts().Select(row => (string)row[0]), sheets.Select(s => s.Name));
+        foreach (var row in EntitySetTests.SetsAndSeedCounts())
+        {
+            var sheet = sheets.Single(s => s.Name == (string)row[0]);
+            Assert.Equal((int)row[1], sheet.Rows.Count - 1);
+            Assert.True(sheet.HeaderFrozen && sheet.HeaderBold, $"{sheet.Name}'s header is not frozen and bold");
+        }
+        Assert.Contains((await app.GetJson("/"))["downloads"]!.AsArray(), d => (string)d!["href"]! == "/downloads/openkpi.xlsx");
+    }
+
+    [Fact]
     public async Task TheIndexLinksEachDownloadWithItsSizeAndChecksum()
     {
         var index = await app.GetJson("/");
