@@ -96,7 +96,7 @@ public sealed class CsvTests(KpiApplication app)
     }
 
     // RFC 4180: fields separated by commas, quoted fields may hold commas, doubled quotes and line breaks.
-    private static List<List<string>> Parse(string text)
+    internal static List<List<string>> Parse(string text)
     {
         var rows = new List<List<string>>();
         var row = new List<string>();
