@@ -28,7 +28,7 @@ public static class XlsxEntityWriter
 
     private static async Task WriteWorkbookAsync(Stream stream, IEnumerable<(string Name, CsvEntityWriter Table)> sheets, CancellationToken cancellationToken)
     {
-        var options = new SpreadCheetahOptions { DefaultDateTimeFormat = NumberFormat.Custom("yyyy-mm-dd") };
+        var options = new SpreadCheetahOptions { DefaultDateTimeFormat = NumberFormat.Custom("yyyy-mm-dd"), CompressionLevel = SpreadCheetahCompressionLevel.Optimal };
         await using var spreadsheet = await Spreadsheet.CreateNewAsync(stream, options, cancellationToken);
         var bold = spreadsheet.AddStyle(new Style { Font = { Bold = true } });
         foreach (var (name, table) in sheets)
