@@ -46,7 +46,7 @@ public sealed class ODataQueryOptionsFilter(OperationExamples examples) : IOpera
         {
             Add(operation, "$select", "Properties to return, comma-separated.", example.Select, JsonSchemaType.String, null);
             Add(operation, "$expand", "Related entities to include, each optionally with its own options: Indicator($select=Name),Province.", example.Expand, JsonSchemaType.String,
-                $"Nested at most {QueryLimits.MaxExpansionDepth} deep; the answer at most {QueryLimits.MaxEntitiesPerAnswer:N0} entities (collections count {QueryLimits.PageSize} each unless given a smaller $top); in CSV, single-valued navigations only.");
+                $"Nested at most {QueryLimits.MaxExpansionDepth} deep; the answer at most {QueryLimits.MaxEntitiesPerAnswer:N0} entities (collections count {QueryLimits.PageSize} each unless given a smaller $top); in CSV and XLSX, single-valued navigations only.");
         }
         if (System.Reflection.CustomAttributeExtensions.GetCustomAttribute<KpiQueryAttribute>(context.MethodInfo)?.AllowAggregation == true && !isCount)
             Add(operation, "$apply", "Aggregation: groupby, aggregate (count, sum, min, max, average), filter. " +
@@ -54,8 +54,9 @@ public sealed class ODataQueryOptionsFilter(OperationExamples examples) : IOpera
                 example.Filter is null ? null : $"filter({example.Filter})", JsonSchemaType.String, null);
         if (!isCount)
             Add(operation, "$format", "csv for a CSV file (UTF-8 with BOM, RFC 4180), the same as Accept: text/csv; a CSV holds every selected row, never a page. " +
+                $"xlsx for the same table as an Excel workbook with typed cells (published text stays text), the same as Accept: {Formatters.XlsxEntityWriter.MediaType}. " +
                 "json (the default) with ;odata.metadata=minimal|full|none. Anything else answers 406.",
-                "json", JsonSchemaType.String, $"A CSV holds at most {QueryLimits.MaxCsvRows:N0} rows and {QueryLimits.MaxCsvFields:N0} fields.");
+                "json", JsonSchemaType.String, $"A CSV or XLSX holds at most {QueryLimits.MaxCsvRows:N0} rows and {QueryLimits.MaxCsvFields:N0} fields.");
         Add(operation, "api-version", "The API version; the default is the current one.", ApiVersions.V1.ToString(), JsonSchemaType.String, "Supported: 1.0.");
 
         var ok = operation.Responses?.GetValueOrDefault("200") as OpenApiResponse;
@@ -69,11 +70,15 @@ public sealed class ODataQueryOptionsFilter(OperationExamples examples) : IOpera
         {
             [isCount ? "text/plain" : "application/json"] = new OpenApiMediaType { Schema = body },
         };
-        if (!isCount) ok.Content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+        if (!isCount)
+        {
+            ok.Content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+            ok.Content[Formatters.XlsxEntityWriter.MediaType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+        }
         operation.Responses!["400"] = new OpenApiResponse { Description = "The query is not valid or exceeds a limit; the OData error names it." };
         if (path.Contains("{key}", StringComparison.Ordinal))
             operation.Responses["404"] = new OpenApiResponse { Description = "No entity has this key." };
-        operation.Responses["406"] = new OpenApiResponse { Description = "Accept names no format the API writes (application/json, text/csv)." };
+        operation.Responses["406"] = new OpenApiResponse { Description = $"Accept names no format the API writes (application/json, text/csv, {Formatters.XlsxEntityWriter.MediaType})." };
         operation.Responses["414"] = new OpenApiResponse { Description = $"The URL is longer than MaxUrlLength ({QueryLimits.MaxUrlLength})." };
         operation.Responses["429"] = new OpenApiResponse { Description = "Too many requests from your address; Retry-After says when to try again." };
         operation.Responses["503"] = new OpenApiResponse { Description = "The service is evaluating as many queries as it takes (Concurrency settings); Retry-After says when to try again." };
