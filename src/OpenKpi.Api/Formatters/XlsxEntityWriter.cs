@@ -28,7 +28,13 @@ public static class XlsxEntityWriter
 
     private static async Task WriteWorkbookAsync(Stream stream, IEnumerable<(string Name, CsvEntityWriter Table)> sheets, CancellationToken cancellationToken)
     {
-        var options = new SpreadCheetahOptions { DefaultDateTimeFormat = NumberFormat.Custom("yyyy-mm-dd"), CompressionLevel = SpreadCheetahCompressionLevel.Optimal };
+        // No document properties: their creation time would make the same table different bytes at every request.
+        var options = new SpreadCheetahOptions
+        {
+            DefaultDateTimeFormat = NumberFormat.Custom("yyyy-mm-dd"),
+            CompressionLevel = SpreadCheetahCompressionLevel.Optimal,
+            DocumentProperties = null,
+        };
         await using var spreadsheet = await Spreadsheet.CreateNewAsync(stream, options, cancellationToken);
         var bold = spreadsheet.AddStyle(new Style { Font = { Bold = true } });
         foreach (var (name, table) in sheets)

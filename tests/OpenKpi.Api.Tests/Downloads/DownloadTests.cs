@@ -58,6 +58,28 @@ public sealed class DownloadTests(KpiApplication app)
     }
 
     [Fact]
+    public void TheXlsxDownloadIsTheSameBytesForTheSameDatasetWhenEverItIsBuilt()
+    {
+        var imported = new DateTimeOffset(2020, 1, 2, 3, 4, 6, TimeSpan.Zero);
+        var snapshot = new OpenKpi.Domain.Catalogue.CatalogueSnapshot(OpenKpi.Domain.Seeding.SeedImporter.Load(RepositoryPaths.Seeds, new FixedClock(imported)));
+        using var first = new OpenKpi.Api.Downloads.DatasetDownloads(snapshot, Microsoft.Extensions.Logging.Abstractions.NullLogger<OpenKpi.Api.Downloads.DatasetDownloads>.Instance);
+        using var second = new OpenKpi.Api.Downloads.DatasetDownloads(snapshot, Microsoft.Extensions.Logging.Abstractions.NullLogger<OpenKpi.Api.Downloads.DatasetDownloads>.Instance);
+
+        var bytes = File.ReadAllBytes(first.Xlsx.Path!);
+        using var zip = new ZipArchive(new MemoryStream(bytes));
+
+        Assert.All(zip.Entries, e => Assert.Equal(imported.DateTime, e.LastWriteTime.DateTime));
+        Assert.Equal(first.Xlsx.Sha256, second.Xlsx.Sha256);
+        Assert.Equal(first.Xlsx.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        Assert.Equal(EntitySetTests.SetsAndSeedCounts().Count(), Xlsx.XlsxWorkbook.Read(bytes).Count);
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    [Fact]
     public async Task TheIndexLinksEachDownloadWithItsSizeAndChecksum()
     {
         var index = await app.GetJson("/");
