@@ -27,7 +27,7 @@ public static class XlsxLibraries
         var path = Path.Combine(Path.GetTempPath(), $"openkpi-xlsx-benchmark-{library}.xlsx");
         Func<Stream, Task> write = library switch
         {
-            "spreadcheetah" => stream => XlsxEntityWriter.WriteAsync(stream, [("Targets", table)], CancellationToken.None),
+            "spreadcheetah" => stream => XlsxEntityWriter.WriteAsync(stream, [("Targets", table)], snapshot.Dataset.ImportedAtUtc, CancellationToken.None),
             "openxml" => stream => { OpenXmlSax(stream, "Targets", table); return Task.CompletedTask; },
             _ => throw new ArgumentException($"Unknown library {library}: spreadcheetah or openxml."),
         };

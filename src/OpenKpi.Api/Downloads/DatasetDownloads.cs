@@ -105,12 +105,9 @@ public sealed class DatasetDownloads : IDisposable
 
     // The CSV files' tables, a sheet each (SpreadCheetah writes asynchronously only; to a file here, built once), its
     // entries dated like the CSV zip's so that the same dataset is the same bytes.
-    private void WriteXlsx(Stream stream)
-    {
-        XlsxEntityWriter.WriteAsync(stream, Sets(_catalogue).Select(s => (s.Name, CsvEntityWriter.Whole(s.Rows, s.Type))), CancellationToken.None)
-            .GetAwaiter().GetResult();
-        ZipTimestamps.Set(stream, DateTime.SpecifyKind(_catalogue.Dataset.ImportedAtUtc, DateTimeKind.Utc));
-    }
+    private void WriteXlsx(Stream stream) =>
+        XlsxEntityWriter.WriteAsync(stream, Sets(_catalogue).Select(s => (s.Name, CsvEntityWriter.Whole(s.Rows, s.Type))),
+            DateTime.SpecifyKind(_catalogue.Dataset.ImportedAtUtc, DateTimeKind.Utc), CancellationToken.None).GetAwaiter().GetResult();
 
     // Records only: the navigation properties (marked [BsonIgnore] for the store) would repeat the dataset in cycles.
     private static readonly JsonSerializerOptions JsonOptions = new()

@@ -3,48 +3,81 @@ using System.Buffers.Binary;
 namespace OpenKpi.Api.Downloads;
 
 /// <summary>
-/// Sets every entry's modification time in a written zip (its local and central headers), so that a file built from
-/// the same dataset is the same bytes whenever it is built: ZipArchive stamps entries with the clock, and the
-/// downloads' strong ETag and SHA-256 promise the same bytes for a dataset version (an XLSX is a zip whose entries
-/// SpreadCheetah creates without a time of ours).
+/// A stream that dates every entry of the zip written through it (its local and central headers) with a stamp of ours,
+/// so that the same table of the same dataset is the same bytes whenever it is written: ZipArchive stamps the entries
+/// SpreadCheetah creates with the clock, and the answers' strong ETag and the downloads' SHA-256 promise the same bytes
+/// for a dataset version. ZipArchive writes each header in one call (30 bytes local, 46 central) where the zip's
+/// structure puts it: at the start, after an entry's data descriptor, after the previous central record.
 /// </summary>
-public static class ZipTimestamps
+public sealed class ZipTimestamps(Stream inner, DateTime stamp) : Stream
 {
-    public static void Set(Stream zip, DateTime stamp)
+    private readonly ushort _time = (ushort)((stamp.Hour << 11) | (stamp.Minute << 5) | (stamp.Second / 2));
+    private readonly ushort _date = (ushort)(((stamp.Year - 1980) << 9) | (stamp.Month << 5) | stamp.Day);
+    private long _position;
+    private long _headerAt;   // where the next header may start
+    private bool _inData;     // between a local header and its entry's data descriptor
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
     {
-        var (time, date) = ((ushort)((stamp.Hour << 11) | (stamp.Minute << 5) | (stamp.Second / 2)), (ushort)(((stamp.Year - 1980) << 9) | (stamp.Month << 5) | stamp.Day));
-        // The end-of-central-directory record: 22 bytes, last in a zip written without a comment.
-        var end = Read(zip, zip.Length - 22, 22);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(end) != 0x06054b50) throw new InvalidDataException("The zip ends with a comment or is not a zip.");
-        var entries = BinaryPrimitives.ReadUInt16LittleEndian(end.AsSpan(10));
-        long at = BinaryPrimitives.ReadUInt32LittleEndian(end.AsSpan(16));
-        for (var i = 0; i < entries; i++)
-        {
-            var central = Read(zip, at, 46);
-            if (BinaryPrimitives.ReadUInt32LittleEndian(central) != 0x02014b50) throw new InvalidDataException("A central directory header is not where the zip says.");
-            Stamp(zip, at + 12, time, date);
-            long local = BinaryPrimitives.ReadUInt32LittleEndian(central.AsSpan(42));
-            if (BinaryPrimitives.ReadUInt32LittleEndian(Read(zip, local, 4)) != 0x04034b50) throw new InvalidDataException("A local header is not where the zip says.");
-            Stamp(zip, local + 10, time, date);
-            at += 46 + BinaryPrimitives.ReadUInt16LittleEndian(central.AsSpan(28)) + BinaryPrimitives.ReadUInt16LittleEndian(central.AsSpan(30)) + BinaryPrimitives.ReadUInt16LittleEndian(central.AsSpan(32));
-        }
-        zip.Flush();
+        get => _position;
+        set => throw new NotSupportedException();
     }
 
-    private static byte[] Read(Stream zip, long position, int count)
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
     {
-        var bytes = new byte[count];
-        zip.Position = position;
-        zip.ReadExactly(bytes);
+        if (Stamped(buffer) is { } stamped) inner.Write(stamped);
+        else inner.Write(buffer);
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        await inner.WriteAsync(Stamped(buffer.Span) is { } stamped ? stamped : buffer, cancellationToken);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush() => inner.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    // The header this write is, restamped; null for any other write.
+    private byte[]? Stamped(ReadOnlySpan<byte> buffer)
+    {
+        var at = _position;
+        _position += buffer.Length;
+        if (buffer.Length < 4) return null;
+        var signature = BinaryPrimitives.ReadUInt32LittleEndian(buffer);
+        if (_inData)
+        {
+            // An entry's data ends with its descriptor (streamed entries have one); a header comes next.
+            if (signature == 0x08074b50 && buffer.Length is 16 or 24) (_inData, _headerAt) = (false, _position);
+            return null;
+        }
+        if (at != _headerAt) return null;
+        int field;
+        if (signature == 0x04034b50 && buffer.Length == 30) (field, _inData) = (10, true);
+        else if (signature == 0x02014b50 && buffer.Length == 46)
+        {
+            field = 12;
+            _headerAt = _position + BinaryPrimitives.ReadUInt16LittleEndian(buffer[28..]) + BinaryPrimitives.ReadUInt16LittleEndian(buffer[30..])
+                + BinaryPrimitives.ReadUInt16LittleEndian(buffer[32..]);
+        }
+        else return null;
+        var bytes = buffer.ToArray();
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(field), _time);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(field + 2), _date);
         return bytes;
     }
 
-    private static void Stamp(Stream zip, long position, ushort time, ushort date)
-    {
-        Span<byte> field = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt16LittleEndian(field, time);
-        BinaryPrimitives.WriteUInt16LittleEndian(field[2..], date);
-        zip.Position = position;
-        zip.Write(field);
-    }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
 }

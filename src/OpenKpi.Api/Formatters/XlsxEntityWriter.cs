@@ -18,11 +18,14 @@ public static class XlsxEntityWriter
     private const int MeasuredRows = 200;
     private const double MinWidth = 6, MaxWidth = 60;
 
-    /// <summary>The workbook of <paramref name="sheets"/>, one sheet each, in their order, into <paramref name="stream"/>.</summary>
-    public static async Task WriteAsync(Stream stream, IEnumerable<(string Name, CsvEntityWriter Table)> sheets, CancellationToken cancellationToken)
+    /// <summary>
+    /// The workbook of <paramref name="sheets"/>, one sheet each, in their order, into <paramref name="stream"/>, its zip
+    /// entries dated <paramref name="stamp"/> (the dataset's import time: the same table is the same bytes).
+    /// </summary>
+    public static async Task WriteAsync(Stream stream, IEnumerable<(string Name, CsvEntityWriter Table)> sheets, DateTime stamp, CancellationToken cancellationToken)
     {
         var body = new AsyncWritesStream(stream);
-        await WriteWorkbookAsync(body, sheets, cancellationToken);
+        await WriteWorkbookAsync(new Downloads.ZipTimestamps(body, stamp), sheets, cancellationToken);
         await body.FlushAsync(cancellationToken);
     }
 

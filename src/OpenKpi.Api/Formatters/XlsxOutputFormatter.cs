@@ -18,7 +18,8 @@ public sealed class XlsxOutputFormatter : OutputFormatter
     {
         var http = context.HttpContext;
         var set = CsvOutputFormatter.SetOf(http.Request);
-        var version = http.RequestServices.GetService<CatalogueSnapshot>()?.Dataset.Version ?? "current";
+        var dataset = http.RequestServices.GetRequiredService<CatalogueSnapshot>().Dataset;
+        var version = dataset.Version;
         http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment")
         {
             FileName = $"openkpi-{CsvOutputFormatter.FileName(set)}-{version}.xlsx",
@@ -27,6 +28,7 @@ public sealed class XlsxOutputFormatter : OutputFormatter
         var selection = http.Items[CsvOutputFormatter.SelectionKey] as Microsoft.OData.UriParser.SelectExpandClause;
         var table = CsvEntityWriter.For(context.Object, selection)
             ?? throw new InvalidOperationException($"No XLSX shape for a {context.Object?.GetType().Name}: the query attribute lets only entities through.");
-        await XlsxEntityWriter.WriteAsync(http.Response.Body, [(XlsxEntityWriter.SheetName(set.Split('(')[0]), table)], http.RequestAborted);
+        await XlsxEntityWriter.WriteAsync(http.Response.Body, [(XlsxEntityWriter.SheetName(set.Split('(')[0]), table)],
+            DateTime.SpecifyKind(dataset.ImportedAtUtc, DateTimeKind.Utc), http.RequestAborted);
     }
 }

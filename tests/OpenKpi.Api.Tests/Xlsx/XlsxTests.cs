@@ -182,6 +182,31 @@ public sealed class XlsxTests(KpiApplication app)
         Assert.Contains(named, (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["message"]!);
     }
 
+    [Fact]
+    public async Task AnXlsxAnswerIsTheSameBytesWheneverItIsWrittenItsEntriesDatedByTheImport()
+    {
+        var imported = new DateTimeOffset(2020, 1, 2, 3, 4, 6, TimeSpan.Zero);
+        using var fixedApp = new KpiApplication
+        {
+            Settings = { ["ResponseCache:Enabled"] = "false" },
+            LastServices = services => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<TimeProvider>(services, new FixedClock(imported)),
+        };
+        var client = fixedApp.CreateClient();
+
+        var first = await client.GetByteArrayAsync("/odata/Targets?$format=xlsx&$expand=Province");
+        await Task.Delay(TimeSpan.FromSeconds(2.1));   // DOS times count in two seconds: a clock-dated entry would now differ
+        var second = await client.GetByteArrayAsync("/odata/Targets?$format=xlsx&$expand=Province");
+
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(first));
+        Assert.All(zip.Entries, e => Assert.Equal(imported.DateTime, e.LastWriteTime.DateTime));
+        Assert.Equal(first, second);
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
     private sealed class SheetComparer : IEqualityComparer<XlsxSheet>
     {
         public bool Equals(XlsxSheet? x, XlsxSheet? y) =>
