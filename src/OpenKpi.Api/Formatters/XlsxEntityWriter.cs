@@ -25,7 +25,7 @@ public static class XlsxEntityWriter
     public static async Task WriteAsync(Stream stream, IEnumerable<(string Name, CsvEntityWriter Table)> sheets, DateTime stamp, CancellationToken cancellationToken)
     {
         var body = new AsyncWritesStream(stream);
-        await WriteWorkbookAsync(new Downloads.ZipTimestamps(body, stamp), sheets, cancellationToken);
+        await WriteWorkbookAsync(new ZipTimestamps(body, stamp), sheets, cancellationToken);
         await body.FlushAsync(cancellationToken);
     }
 

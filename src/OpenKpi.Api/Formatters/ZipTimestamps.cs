@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace OpenKpi.Api.Downloads;
+namespace OpenKpi.Api.Formatters;
 
 /// <summary>
 /// A stream that dates every entry of the zip written through it (its local and central headers) with a stamp of ours,
@@ -9,7 +9,7 @@ namespace OpenKpi.Api.Downloads;
 /// for a dataset version. ZipArchive writes each header in one call (30 bytes local, 46 central) where the zip's
 /// structure puts it: at the start, after an entry's data descriptor, after the previous central record.
 /// </summary>
-public sealed class ZipTimestamps(Stream inner, DateTime stamp) : Stream
+internal sealed class ZipTimestamps(Stream inner, DateTime stamp) : Stream
 {
     private readonly ushort _time = (ushort)((stamp.Hour << 11) | (stamp.Minute << 5) | (stamp.Second / 2));
     private readonly ushort _date = (ushort)(((stamp.Year - 1980) << 9) | (stamp.Month << 5) | stamp.Day);
