@@ -20,15 +20,6 @@ public sealed class ConcurrencyOptions
     /// <summary>Costly queries waiting for a permit; one more answers 503 with Retry-After.</summary>
     public int CostlyQueue { get; set; } = 256;
 
-    /// <summary>
-    /// While other queries are being served, a costly one runs for this many milliseconds at a time, then waits
-    /// <see cref="CostlyPauseMilliseconds"/>: its share of a core is slice / (slice + pause).
-    /// </summary>
-    public int CostlySliceMilliseconds { get; set; } = 2;
-
-    /// <summary>How long a costly query waits after each slice while other queries are being served (0: it never waits).</summary>
-    public int CostlyPauseMilliseconds { get; set; } = 2;
-
     /// <summary>How long a query may take to evaluate (declared as QueryLimits.MaxEvaluationMilliseconds; lower only to test the deadline).</summary>
     public int EvaluationMilliseconds { get; set; } = OData.QueryLimits.MaxEvaluationMilliseconds;
 

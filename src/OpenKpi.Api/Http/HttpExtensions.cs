@@ -26,7 +26,6 @@ public static class HttpExtensions
         services.AddOptions<ResponseCacheOptions>().BindConfiguration(ResponseCacheOptions.Section);
         services.AddOptions<ConcurrencyOptions>().BindConfiguration(ConcurrencyOptions.Section)
             .Validate(o => o.QueryPermits > 0 && o.CostlyPermits > 0 && o.QueryQueue >= 0 && o.CostlyQueue >= 0, "Concurrency: permits must be positive, queues not negative.")
-            .Validate(o => o.CostlySliceMilliseconds > 0 && o.CostlyPauseMilliseconds >= 0, "Concurrency: CostlySliceMilliseconds must be positive, CostlyPauseMilliseconds not negative.")
             .ValidateOnStart();
         services.AddSingleton<QueryAdmission>();
         services.AddOptions<ForwardedProxyOptions>().BindConfiguration(ForwardedProxyOptions.Section);

@@ -53,20 +53,6 @@ public sealed class QueryAdmission : IDisposable
     public void StartBudget(HttpContext context) =>
         OData.QueryBudget.Start(TimeSpan.FromMilliseconds(Options.EvaluationMilliseconds), context.RequestAborted);
 
-    /// <summary>
-    /// Paces a costly query once admitted (<see cref="OData.QueryBudget.Pace"/>): its evaluation and the writing of its
-    /// answer give way every few milliseconds while other queries hold permits, so that on a small machine the cheap
-    /// ones keep their latency (on two cores, one costly query unpaced took the cheap client's p99 from 2 ms to 12 ms).
-    /// </summary>
-    public void Pace(HttpContext context)
-    {
-        if (OData.QueryBudget.Current is not { } budget || Options.CostlyPauseMilliseconds == 0) return;
-        budget.Pace(OthersActive, Options.CostlySliceMilliseconds, Options.CostlyPauseMilliseconds);
-        context.Response.Body = new PacedResponseBody(context.Response.Body, budget);
-    }
-
-    private bool OthersActive() => _queries.GetStatistics() is { } now && now.CurrentAvailablePermits < Options.QueryPermits;
-
     /// <summary>The 503 of a full queue, with Retry-After and the setting that bounds it.</summary>
     public string Busy(HttpContext context, bool costly)
     {

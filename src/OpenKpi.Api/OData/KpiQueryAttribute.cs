@@ -171,7 +171,6 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         }
         http.Response.RegisterForDispose(lease);
         admission.StartBudget(http);   // the deadline counts from the end of the wait
-        admission.Pace(http);
         http.Items[AdmittedKey] = true;
         OnActionExecuted(executed);
     }

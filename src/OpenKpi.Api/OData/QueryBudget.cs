@@ -12,17 +12,10 @@ public sealed class QueryBudget
 {
     private static readonly AsyncLocal<QueryBudget?> Ambient = new();
 
-    private long _deadline;
+    private readonly long _deadline;
     private readonly CancellationToken _aborted;
     private bool _evaluating = true;
     private int _items;
-    private int _every = 1023;   // a check at the first item, then every 1,024 (every 64 while paced)
-
-    // Pacing, for costly queries only (see Pace).
-    private Func<bool>? _othersActive;
-    private long _sliceStart;
-    private long _sliceTicks;
-    private int _pauseMilliseconds;
 
     private readonly int _limitMilliseconds;
 
@@ -42,62 +35,13 @@ public sealed class QueryBudget
     /// <summary>The query has run: what is left (writing the answer, lazily expanded collections) stops only with the client.</summary>
     public void EndEvaluation() => _evaluating = false;
 
-    /// <summary>
-    /// Paces this request (a costly query): after each <paramref name="sliceMilliseconds"/> of running, while
-    /// <paramref name="othersActive"/> says other queries are being served, it waits <paramref name="pauseMilliseconds"/>,
-    /// so that it takes only a share of a core from them: in the evaluation in <see cref="Check"/> (the thread sleeps; few
-    /// costly queries run at a time), in the writing in <see cref="GiveWayAsync"/>. Its waits do not count against its deadline.
-    /// </summary>
-    public void Pace(Func<bool> othersActive, int sliceMilliseconds, int pauseMilliseconds)
-    {
-        _othersActive = othersActive;
-        _sliceTicks = Stopwatch.Frequency * sliceMilliseconds / 1000;
-        _pauseMilliseconds = pauseMilliseconds;
-        _sliceStart = Stopwatch.GetTimestamp();
-        _every = 63;
-    }
-
-    /// <summary>Throws when the client has gone or the evaluation is out of time; gives way when paced.</summary>
+    /// <summary>Throws when the client has gone or the evaluation is out of time.</summary>
     public void Check()
     {
         _aborted.ThrowIfCancellationRequested();
-        var now = Stopwatch.GetTimestamp();
-        if (_evaluating && now > _deadline) throw new QueryBudgetExceededException(
+        if (_evaluating && Stopwatch.GetTimestamp() > _deadline) throw new QueryBudgetExceededException(
             $"The query took longer than the {_limitMilliseconds} ms a request may take to evaluate (MaxEvaluationMilliseconds). " +
             "Narrow the $filter (a province, a year, an indicator), or drop costly functions and any/all.");
-        if (GiveWayDue(now))
-        {
-            Thread.Sleep(_pauseMilliseconds);
-            Resumed(now);
-        }
-    }
-
-    /// <summary>What <see cref="Check"/> does when paced, for the writing of the answer: an asynchronous wait.</summary>
-    public async ValueTask GiveWayAsync()
-    {
-        var now = Stopwatch.GetTimestamp();
-        if (!GiveWayDue(now)) return;
-        await Task.Delay(_pauseMilliseconds, _aborted);
-        Resumed(now);
-    }
-
-    private bool GiveWayDue(long now)
-    {
-        if (_othersActive is null || now - _sliceStart < _sliceTicks) return false;
-        if (_othersActive()) return true;
-        _sliceStart = now;   // nobody to give way to: a new slice
-        return false;
-    }
-
-    /// <summary>How many times this request has given way (see <see cref="Pace"/>).</summary>
-    public int Pauses { get; private set; }
-
-    private void Resumed(long pausedAt)
-    {
-        Pauses++;
-        var now = Stopwatch.GetTimestamp();
-        _deadline += now - pausedAt;
-        _sliceStart = now;
     }
 
     /// <summary>
@@ -135,7 +79,7 @@ public sealed class QueryBudget
     /// </summary>
     public static T Counted<T>(T value)
     {
-        if (Ambient.Value is { } budget && (++budget._items & budget._every) == 1) budget.Check();
+        if (Ambient.Value is { } budget && (++budget._items & 1023) == 1) budget.Check();
         return value;
     }
 
@@ -143,7 +87,7 @@ public sealed class QueryBudget
     {
         foreach (var item in source)
         {
-            if ((++_items & _every) == 1) Check();
+            if ((++_items & 1023) == 1) Check();
             yield return item;
         }
     }

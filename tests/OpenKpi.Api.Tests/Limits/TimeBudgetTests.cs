@@ -74,50 +74,9 @@ public sealed class TimeBudgetTests
     }
 }
 
-/// <summary>A costly query gives way to the others while they are served, and its waits are not charged to its deadline.</summary>
-public sealed class PacingTests
+/// <summary>What the budget watches beyond the collections a query reads.</summary>
+public sealed class CountedKeyTests
 {
-    // 30 ms of work, in items of 30 µs; the budget looks at every 64th item, so about 15 slices of 2 ms.
-    private static void Work(IEnumerable<int> items)
-    {
-        foreach (var _ in items)
-        {
-            var until = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency * 30 / 1_000_000;
-            while (System.Diagnostics.Stopwatch.GetTimestamp() < until) Thread.SpinWait(10);
-        }
-    }
-
-    [Fact]
-    public async Task WhileOthersAreServedAPacedQueryWaitsAndItsWaitsDoNotCountAgainstItsDeadline()
-    {
-        var asked = 0;
-        var budget = await Task.Run(() =>
-        {
-            // A deadline of 500 ms, pauses of 100 ms: a query charged for its waits would pass it.
-            QueryBudget.Start(TimeSpan.FromMilliseconds(500), CancellationToken.None);
-            QueryBudget.Current!.Pace(() => { asked++; return true; }, sliceMilliseconds: 1, pauseMilliseconds: 100);
-            Work(QueryBudget.Guard(Enumerable.Range(0, 1_000)));
-            return QueryBudget.Current;
-        });
-
-        Assert.True(budget.Pauses >= 8, $"{budget.Pauses} pauses");   // 800 ms or more of waiting
-        Assert.Equal(budget.Pauses, asked);
-    }
-
-    [Fact]
-    public async Task AloneAPacedQueryNeverWaits()
-    {
-        var budget = await Task.Run(() =>
-        {
-            QueryBudget.Start(TimeSpan.FromMinutes(1), CancellationToken.None);
-            QueryBudget.Current!.Pace(() => false, sliceMilliseconds: 1, pauseMilliseconds: 40);
-            Work(QueryBudget.Guard(Enumerable.Range(0, 1_000)));
-            return QueryBudget.Current;
-        });
-
-        Assert.Equal(0, budget.Pauses);
-    }
-
     [Fact]
     public async Task KeysComputedAfterTheSourceWasReadAreWatchedToo()
     {
