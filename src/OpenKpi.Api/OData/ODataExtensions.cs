@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.OData;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenKpi.Api.Versioning;
 
 namespace OpenKpi.Api.OData;
@@ -26,6 +27,7 @@ public static class ODataExtensions
                 options.AddRouteComponents(ApiVersions.CurrentPrefix, model.GetAwaiter().GetResult(), RouteServices);
                 options.AddRouteComponents(ApiVersions.V1Prefix, model.GetAwaiter().GetResult(), RouteServices);
             });
+        services.TryAddEnumerable(ServiceDescriptor.Transient<Microsoft.AspNetCore.Mvc.ApplicationModels.IApplicationModelProvider, NamedKeyRoutes>());
         // After the OData formatters are in place: the fast writer is asked first and declines what it does not write.
         services.AddOptions<Formatters.SerializationOptions>().BindConfiguration(Formatters.SerializationOptions.Section);
         services.AddSingleton<Formatters.CollectionJsonFormatter>();

@@ -74,9 +74,10 @@ public static class OpenApiExtensions
         return app;
     }
 
-    // The current-version paths only (the /odata/v1 copies are identical); not the library's $metadata controller.
+    // The current-version paths only (the /odata/v1 copies are identical, the named-key twins too); not the library's $metadata controller.
     private static bool IsDocumented(ApiDescription description) =>
         description.ActionDescriptor is ControllerActionDescriptor action
+        && !action.EndpointMetadata.OfType<NamedKeyRoute>().Any()
         && typeof(ODataController).IsAssignableFrom(action.ControllerTypeInfo)
         && action.ControllerTypeInfo.Assembly == typeof(OpenApiExtensions).Assembly
         && description.RelativePath is { } path
