@@ -21,6 +21,11 @@ public static class CsvFormatExtensions
 
     private static readonly HashSet<string> JsonFormats = new(StringComparer.OrdinalIgnoreCase) { "json", "application/json" };
 
+    // $metadata is also XML, its default.
+    private static readonly HashSet<string> XmlFormats = new(StringComparer.OrdinalIgnoreCase) { "xml", "application/xml" };
+
+    private static bool IsMetadata(HttpRequest request) => request.Path.Value?.EndsWith("/$metadata", StringComparison.Ordinal) == true;
+
     /// <summary>
     /// The answer's format is decided once, here, before routing, so that the query (paging, projection) and the writer
     /// agree: $format=csv or xlsx (any case, or their media types) becomes Accept: text/csv or the spreadsheetml type, the
@@ -42,7 +47,7 @@ public static class CsvFormatExtensions
                     request.Headers.Accept = table;
                     request.QueryString = QueryString.Create(request.Query.Where(q => q.Key != "$format").ToDictionary(q => q.Key, q => q.Value));
                 }
-                else if (!JsonFormats.Contains(type) || format.Count > 1)
+                else if (!(JsonFormats.Contains(type) || XmlFormats.Contains(type) && IsMetadata(request)) || format.Count > 1)
                 {
                     return Errors.ErrorExtensions.WriteError(context, StatusCodes.Status406NotAcceptable,
                         $"$format={value} is not offered: use $format=json (OData JSON, with ;odata.metadata=minimal|full|none), $format=csv or $format=xlsx.");

@@ -23,7 +23,9 @@ public sealed class CsvOutputFormatter : TextOutputFormatter
         SupportedEncodings.Add(new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
     }
 
-    protected override bool CanWriteType(Type? type) => type is not null && type != typeof(string) && !typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(type);
+    // The model and the service document are no table: CSV of them answers 406.
+    protected override bool CanWriteType(Type? type) => type is not null && type != typeof(string) && !typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(type)
+        && !typeof(Microsoft.OData.Edm.IEdmModel).IsAssignableFrom(type) && type != typeof(Microsoft.OData.ODataServiceDocument);
 
     public override async Task WriteResponseBodyAsync(OutputFormatterWriteContext context, Encoding selectedEncoding)
     {

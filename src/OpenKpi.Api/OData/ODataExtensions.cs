@@ -35,6 +35,7 @@ public static class ODataExtensions
         {
             options.OutputFormatters.Insert(0, fast);
             options.OutputFormatters.Insert(0, new Formatters.CountFormatter());
+            options.OutputFormatters.Insert(0, new Formatters.CsdlJsonFormatter());
         });
         return services;
     }
