@@ -6,8 +6,12 @@ public static class QueryLimits
     /// <summary>Rows per page; a longer result carries @odata.nextLink.</summary>
     public const int PageSize = 100;
 
-    /// <summary>The largest $top accepted.</summary>
-    public const int MaxTop = 1000;
+    /// <summary>
+    /// The largest $top accepted: any the grammar's Int32 takes. Answers are server-driven pages of <see cref="PageSize"/> rows, each
+    /// nextLink carrying the $top that remains, so a large $top costs no more per answer than a small one (Power Query's
+    /// "Keep top rows" folds to $top=5000); <see cref="MaxEntitiesPerAnswer"/> bounds each page, <see cref="MaxCsvRows"/> a CSV.
+    /// </summary>
+    public const int MaxTop = int.MaxValue;
 
     /// <summary>How deep $expand may nest.</summary>
     public const int MaxExpansionDepth = 3;

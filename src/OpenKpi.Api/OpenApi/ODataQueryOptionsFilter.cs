@@ -34,7 +34,7 @@ public sealed class ODataQueryOptionsFilter(OperationExamples examples) : IOpera
             if (!isCount)
             {
                 Add(operation, "$orderby", "Sort order: properties, each optionally followed by asc or desc.", example.OrderBy, JsonSchemaType.String, $"At most {QueryLimits.MaxOrderByNodeCount} clauses.");
-                Add(operation, "$top", "The most rows to return.", 10, JsonSchemaType.Integer, $"At most {QueryLimits.MaxTop}. Pages hold {QueryLimits.PageSize} rows; follow @odata.nextLink for the rest.");
+                Add(operation, "$top", "The most rows to return.", 10, JsonSchemaType.Integer, $"Any size: pages hold {QueryLimits.PageSize} rows; follow @odata.nextLink for the rest (it carries the $top that remains).");
                 Add(operation, "$skip", "Rows to skip before the first returned.", null, JsonSchemaType.Integer, null);
                 Add(operation, "$count", "true adds @odata.count, the number of rows matching $filter.", true, JsonSchemaType.Boolean, null);
                 Add(operation, "$search", "Words to find, without diacritics if you like: bac si finds bác sĩ and bác sỹ, duong finds đường. " +

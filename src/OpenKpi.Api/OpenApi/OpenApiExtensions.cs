@@ -32,7 +32,7 @@ public static class OpenApiExtensions
                 Description = "Vietnamese provincial indicators and published targets, read-only, over OData v4. " +
                     "Every path is also served under /odata/v1 and accepts ?api-version=1.0. " +
                     "The CSDL model is at /odata/$metadata. " +
-                    $"Limits: $top at most {QueryLimits.MaxTop} (MaxTop); pages of {QueryLimits.PageSize} rows (PageSize, follow @odata.nextLink); " +
+                    $"Limits: $top of any size, answered in pages of {QueryLimits.PageSize} rows (PageSize; follow @odata.nextLink, which carries the $top that remains); " +
                     $"$expand at most {QueryLimits.MaxExpansionDepth} deep (MaxExpansionDepth); $filter at most {QueryLimits.MaxNodeCount} nodes (MaxNodeCount); " +
                     $"any/all at most {QueryLimits.MaxAnyAllExpressionDepth} deep (MaxAnyAllExpressionDepth); $orderby at most {QueryLimits.MaxOrderByNodeCount} clauses (MaxOrderByNodeCount); " +
                     $"$search at most {QueryLimits.MaxSearchTerms} terms (MaxSearchTerms); URLs at most {QueryLimits.MaxUrlLength} characters (MaxUrlLength, else 414); " +
