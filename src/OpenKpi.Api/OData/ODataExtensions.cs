@@ -24,6 +24,9 @@ public static class ODataExtensions
             {
                 options.Select().Filter().OrderBy().Expand().Count().SetMaxTop(QueryLimits.MaxTop);
                 options.RouteOptions.EnableKeyAsSegment = false;
+                // Links the library builds (an expanded collection's nextLink) write keys as the routes read them, Documents('…'):
+                // its default writes Documents/…, which no route here answers.
+                options.UrlKeyDelimiter = Microsoft.OData.ODataUrlKeyDelimiter.Parentheses;
                 options.AddRouteComponents(ApiVersions.CurrentPrefix, model.GetAwaiter().GetResult(), RouteServices);
                 options.AddRouteComponents(ApiVersions.V1Prefix, model.GetAwaiter().GetResult(), RouteServices);
             });
