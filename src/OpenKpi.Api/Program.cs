@@ -37,6 +37,7 @@ if (!app.TryLoadKpiCatalogue())              // fail at start-up, not on the fir
     return 1;
 }
 
+app.UseKpiHead();             // HEAD wherever GET works: the GET's status and headers, without its body
 app.UseKpiErrors();
 app.UseKpiHttp();
 app.UseKpiResponseCache();    // a repeated query is answered here, before routing: the same bytes as the first time

@@ -1,3 +1,7 @@
+using Microsoft.Net.Http.Headers;
+using OpenKpi.Api.Http;
+using OpenKpi.Domain.Catalogue;
+
 namespace OpenKpi.Api.Downloads;
 
 public static class DownloadEndpoints
@@ -15,13 +19,21 @@ public static class DownloadEndpoints
     /// <summary>The whole dataset, in one request, with nothing left out: JSON, CSV files zipped, and one XLSX workbook.</summary>
     public static WebApplication MapKpiDownloads(this WebApplication app)
     {
-        app.MapGet(JsonPath, (DatasetDownloads downloads) => File(downloads.Json)).ExcludeFromDescription();
-        app.MapGet(CsvZipPath, (DatasetDownloads downloads) => File(downloads.CsvZip)).ExcludeFromDescription();
-        app.MapGet(XlsxPath, (DatasetDownloads downloads) => File(downloads.Xlsx)).ExcludeFromDescription();
+        app.MapGet(JsonPath, (HttpContext context, DatasetDownloads downloads, CatalogueSnapshot catalogue) => File(context, downloads.Json, catalogue)).ExcludeFromDescription();
+        app.MapGet(CsvZipPath, (HttpContext context, DatasetDownloads downloads, CatalogueSnapshot catalogue) => File(context, downloads.CsvZip, catalogue)).ExcludeFromDescription();
+        app.MapGet(XlsxPath, (HttpContext context, DatasetDownloads downloads, CatalogueSnapshot catalogue) => File(context, downloads.Xlsx, catalogue)).ExcludeFromDescription();
         return app;
     }
 
-    private static IResult File(DownloadFile file) => file.Path is { } path
-        ? Results.File(path, file.MediaType, file.Name, enableRangeProcessing: true)
-        : Results.File(file.Content!, file.MediaType, file.Name, enableRangeProcessing: true);
+    // With the validators of every answer, the file result evaluates the conditions, ranges and If-Range, and puts them on its 200, 206 and 304 alike.
+    private static IResult File(HttpContext context, DownloadFile file, CatalogueSnapshot catalogue)
+    {
+        var etag = CachingMiddleware.ETagOf(context.Request, catalogue);
+        var lastModified = CachingMiddleware.LastModifiedOf(catalogue);
+        // An If-Range date names this file only if it is its Last-Modified exactly (RFC 9110 §13.1.5); the file result takes any later date too.
+        if (context.Request.GetTypedHeaders().IfRange is { LastModified: { } date } && date != lastModified) context.Request.Headers.Range = default;
+        return file.Path is { } path
+            ? Results.File(path, file.MediaType, file.Name, lastModified, etag, enableRangeProcessing: true)
+            : Results.File(file.Content!, file.MediaType, file.Name, enableRangeProcessing: true, lastModified: lastModified, entityTag: etag);
+    }
 }

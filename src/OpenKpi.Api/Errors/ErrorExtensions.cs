@@ -40,10 +40,22 @@ public static class ErrorExtensions
     private static Task WriteStatus(HttpContext context)
     {
         var status = context.Response.StatusCode;
+        if (status == 405 && AllowsGet(context.Response))
+        {
+            // Wherever GET works, HEAD does too (HeadMiddleware answers it); routing lists the GET alone. A plain OPTIONS
+            // (a CORS preflight is answered before routing) is answered with what the resource allows.
+            if (HttpMethods.IsOptions(context.Request.Method))
+            {
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                context.Response.Headers.Allow = "GET, HEAD, OPTIONS";
+                return Task.CompletedTask;
+            }
+            context.Response.Headers.Allow = "GET, HEAD";
+        }
         var detail = status switch
         {
             404 => $"Nothing is found at {context.Request.Path}. The entity sets are listed at /odata.",
-            405 => $"{context.Request.Method} is not allowed: the API is read-only; use GET.",
+            405 => $"{context.Request.Method} is not allowed: the API is read-only; use GET (or HEAD).",
             406 => "None of the media types in Accept can be produced; ask for application/json.",
             415 => "The request's media type is not supported.",
             429 => $"Too many requests from your address: at most {RateLimits(context)}. Retry after the time in Retry-After.",
@@ -51,6 +63,9 @@ public static class ErrorExtensions
         };
         return Write(context, status, detail);
     }
+
+    private static bool AllowsGet(HttpResponse response) =>
+        response.Headers.Allow.ToString().Split(',', StringSplitOptions.TrimEntries).Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase);
 
     private static string RateLimits(HttpContext context)
     {

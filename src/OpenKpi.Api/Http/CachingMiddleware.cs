@@ -6,38 +6,49 @@ namespace OpenKpi.Api.Http;
 /// <summary>
 /// HTTP caching for a dataset that changes only with a new import: every answer of the same request
 /// to the same dataset is the same bytes, so its strong ETag is a hash of the request's
-/// <see cref="RequestKey"/>. A matching If-None-Match answers 304 at once.
+/// <see cref="RequestKey"/>, and its Last-Modified the import (or the build, if later). The conditions of RFC 9110
+/// are evaluated here: If-None-Match (weak comparison, lists) answers 304 at once; If-Modified-Since (heard only
+/// without If-None-Match) and "If-None-Match: *" hold only for a resource that exists, so they turn a 200 into a 304
+/// at its first byte. The downloads, files served with ranges, are given the same validators and evaluate the
+/// conditions (If-Range included) in ASP.NET Core's file results; they get their Cache-Control and Vary here.
 /// </summary>
 public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot catalogue)
 {
     /// <summary>How long clients and proxies may reuse an answer without asking again.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
 
+    /// <summary>The OpenAPI document: the same for every request with its key, like the data.</summary>
+    public const string OpenApiPath = "/swagger/v1/swagger.json";
+
+    // The API's own file: its write time is when this build was made, which changes the OpenAPI document and may change any answer.
+    private static readonly DateTime BuiltAtUtc = File.GetLastWriteTimeUtc(typeof(CachingMiddleware).Assembly.Location);
+
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) || !IsCacheable(request.Path)) return next(context);
+        if (!HttpMethods.IsGet(request.Method) || !IsCacheable(request.Path)) return next(context);
 
-        var etag = new EntityTagHeaderValue(RequestKey.ETag(request, catalogue.Dataset.Version));
-        var lastModified = DateTime.SpecifyKind(catalogue.Dataset.ImportedAtUtc, DateTimeKind.Utc);
+        var etag = ETagOf(request, catalogue);
+        var lastModified = LastModifiedOf(catalogue);
+        var file = IsDownload(request.Path);
         void Stamp(HttpResponse response)
         {
             var headers = response.GetTypedHeaders();
             headers.ETag = etag;
-            headers.LastModified = new DateTimeOffset(lastModified.AddTicks(-(lastModified.Ticks % TimeSpan.TicksPerSecond)));
+            headers.LastModified = lastModified;
             headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = MaxAge };
             response.Headers.Vary = RequestKey.Vary;
         }
 
-        if (IsNotModified(request, etag))
+        if (!file && IsNotModified(request, etag))
         {
             context.Response.StatusCode = StatusCodes.Status304NotModified;
             Stamp(context.Response);
             return Task.CompletedTask;
         }
 
-        // "If-None-Match: *" holds when the resource exists, which only answering finds out: a 200 turns into a 304 at its first byte.
-        if (request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any)))
+        // Whether the resource exists only answering finds out: a 200 turns into a 304 at its first byte.
+        if (!file && HoldsIfFound(request, lastModified))
         {
             var body = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()!;
             context.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>(
@@ -45,10 +56,24 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
         }
         context.Response.OnStarting(() =>
         {
-            if (context.Response.StatusCode == StatusCodes.Status200OK) Stamp(context.Response);
+            // A part of a file (206) is of the same representation as the whole: the same validators and caching.
+            if (context.Response.StatusCode is StatusCodes.Status200OK or StatusCodes.Status206PartialContent
+                || (file && context.Response.StatusCode == StatusCodes.Status304NotModified)) Stamp(context.Response);
             return Task.CompletedTask;
         });
         return next(context);
+    }
+
+    /// <summary>The strong entity tag of the answer to <paramref name="request"/>: a hash of its key.</summary>
+    public static EntityTagHeaderValue ETagOf(HttpRequest request, CatalogueSnapshot catalogue) =>
+        new(RequestKey.ETag(request, catalogue.Dataset.Version));
+
+    /// <summary>When the answers last changed: the dataset's import, or this build of the API if it is later; to the second, as HTTP dates are.</summary>
+    public static DateTimeOffset LastModifiedOf(CatalogueSnapshot catalogue)
+    {
+        var imported = DateTime.SpecifyKind(catalogue.Dataset.ImportedAtUtc, DateTimeKind.Utc);
+        var changed = imported > BuiltAtUtc ? imported : BuiltAtUtc;
+        return new DateTimeOffset(changed.AddTicks(-(changed.Ticks % TimeSpan.TicksPerSecond)), TimeSpan.Zero);
     }
 
     /// <summary>Passes an answer's bytes on, unless it is a 200: then it becomes a bodiless 304.</summary>
@@ -91,14 +116,29 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
     }
 
     /// <summary>
-    /// Whether the request's If-None-Match names this entity tag: the client already holds the answer. ("*" is not
-    /// enough here: it holds only for a resource that exists, which the answer shows.)
+    /// Whether the request's If-None-Match names this entity tag, by the weak comparison RFC 9110 prescribes for it
+    /// (W/"x" names "x"), anywhere in its list: the client already holds the answer. ("*" is not enough here: it holds
+    /// only for a resource that exists, which the answer shows.)
     /// </summary>
     public static bool IsNotModified(HttpRequest request, EntityTagHeaderValue etag) =>
         request.Headers.IfNoneMatch.Count > 0
-        && request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Compare(etag, useStrongComparison: true));
+        && request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Compare(etag, useStrongComparison: false));
 
-    // What the response cache keeps, and the downloads, which are the same bytes for a dataset but too large to keep.
+    /// <summary>
+    /// Whether the request's condition holds for any answer that exists: "If-None-Match: *", or, when there is no
+    /// If-None-Match (which takes precedence), an If-Modified-Since no earlier than <paramref name="lastModified"/>
+    /// (and not in the future, which makes it invalid).
+    /// </summary>
+    public static bool HoldsIfFound(HttpRequest request, DateTimeOffset lastModified)
+    {
+        if (request.Headers.IfNoneMatch.Count > 0) return request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any));
+        return request.Headers.IfModifiedSince.Count == 1 && request.GetTypedHeaders().IfModifiedSince is { } since
+            && since <= DateTimeOffset.UtcNow && lastModified <= since;
+    }
+
+    // What the response cache keeps, the OpenAPI document, and the downloads, which are the same bytes for a dataset but too large to keep.
     private static bool IsCacheable(PathString path) =>
-        ResponseCacheMiddleware.IsCacheable(path) || path.StartsWithSegments("/downloads", StringComparison.OrdinalIgnoreCase);
+        ResponseCacheMiddleware.IsCacheable(path) || path.Equals(OpenApiPath, StringComparison.OrdinalIgnoreCase) || IsDownload(path);
+
+    private static bool IsDownload(PathString path) => path.StartsWithSegments("/downloads", StringComparison.OrdinalIgnoreCase);
 }

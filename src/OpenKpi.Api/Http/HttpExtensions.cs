@@ -122,6 +122,13 @@ public static class HttpExtensions
         }
     }
 
+    /// <summary>HEAD answered as the GET it stands for, without the body; first, so that every part of the pipeline (errors, the response cache, routing) sees a GET.</summary>
+    public static WebApplication UseKpiHead(this WebApplication app)
+    {
+        app.UseMiddleware<HeadMiddleware>();
+        return app;
+    }
+
     /// <summary>Uncached OData requests wait for a permit here and get their time budget (costly ones wait again before they are evaluated).</summary>
     public static WebApplication UseKpiAdmission(this WebApplication app)
     {

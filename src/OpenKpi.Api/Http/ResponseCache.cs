@@ -36,23 +36,23 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
     private static readonly string[] KeptHeaders =
     [
         "Content-Type", "Content-Encoding", "Content-Disposition", "Content-Language", "OData-Version",
-        "api-supported-versions", "Vary", "ETag", "Last-Modified", "Cache-Control",
+        "api-supported-versions", "Vary", "ETag", "Last-Modified", "Cache-Control", "Preference-Applied",
     ];
 
     private readonly ResponseCacheOptions _options = options.Value;
     private readonly MemoryCache _entries = new(new MemoryCacheOptions { SizeLimit = (long)options.Value.SizeLimitMegabytes * 1024 * 1024 });
     private readonly ConcurrentDictionary<string, Task<Entry?>> _computing = new();
 
-    private sealed record Entry(int StatusCode, KeyValuePair<string, StringValues>[] Headers, EntityTagHeaderValue? ETag, byte[] Body);
+    private sealed record Entry(int StatusCode, KeyValuePair<string, StringValues>[] Headers, EntityTagHeaderValue? ETag, DateTimeOffset? LastModified, byte[] Body);
 
     /// <summary>Says whether an answer came from the cache (HIT) or was computed and may be kept (MISS).</summary>
     public const string Header = "X-Cache";
 
     public async Task InvokeAsync(HttpContext context)
     {
+        // HEAD is a GET by now (HeadMiddleware), whose body goes nowhere.
         var request = context.Request;
-        var isGet = HttpMethods.IsGet(request.Method);
-        if (!_options.Enabled || !(isGet || HttpMethods.IsHead(request.Method)) || !IsCacheable(request.Path))
+        if (!_options.Enabled || !HttpMethods.IsGet(request.Method) || !IsCacheable(request.Path))
         {
             await next(context);
             return;
@@ -61,12 +61,7 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
         var key = RequestKey.Of(request, catalogue.Dataset.Version);
         if (_entries.TryGetValue(key, out Entry? hit))
         {
-            await Answer(context, hit!, isGet);
-            return;
-        }
-        if (!isGet)
-        {
-            await next(context);
+            await Answer(context, hit!);
             return;
         }
 
@@ -76,7 +71,7 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
         var first = _computing.GetOrAdd(key, computing.Task);
         if (first != computing.Task)
         {
-            if (await Shared(first, context.RequestAborted) is { } shared) await Answer(context, shared, isGet);
+            if (await Shared(first, context.RequestAborted) is { } shared) await Answer(context, shared);
             else await next(context);   // the first answer was not kept (an error, too large) or is slow: compute this one
             return;
         }
@@ -132,32 +127,33 @@ public sealed class ResponseCacheMiddleware(RequestDelegate next, CatalogueSnaps
         if (response.StatusCode != StatusCodes.Status200OK || context.RequestAborted.IsCancellationRequested
             || response.Headers.ContainsKey("Set-Cookie") || capture.TakeCaptured() is not { } body) return null;
         var headers = KeptHeaders.Where(response.Headers.ContainsKey).Select(h => KeyValuePair.Create(h, response.Headers[h])).ToArray();
-        var entry = new Entry(response.StatusCode, headers, response.GetTypedHeaders().ETag, body);
+        var typed = response.GetTypedHeaders();
+        var entry = new Entry(response.StatusCode, headers, typed.ETag, typed.LastModified, body);
         _entries.Set(key, entry, new MemoryCacheEntryOptions { Size = body.Length + key.Length * 2 + 512 });
         return entry;
     }
 
-    // The same 304 as CachingMiddleware gives further in, from the entity tag the entry was stored with.
-    private static Task Answer(HttpContext context, Entry entry, bool isGet)
+    // The same 304 as CachingMiddleware gives further in, from the validators the entry was stored with.
+    private static Task Answer(HttpContext context, Entry entry)
     {
-        // A kept answer is a resource that exists: "If-None-Match: *" holds for it.
-        if (entry.ETag is { } etag && (CachingMiddleware.IsNotModified(context.Request, etag)
-            || context.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any))))
+        // A kept answer is a resource that exists: "If-None-Match: *" and a late enough If-Modified-Since hold for it.
+        if (entry is { ETag: { } etag, LastModified: { } lastModified }
+            && (CachingMiddleware.IsNotModified(context.Request, etag) || CachingMiddleware.HoldsIfFound(context.Request, lastModified)))
         {
             NotModified(context.Response, entry);
             return Task.CompletedTask;
         }
-        return Replay(context, entry, writeBody: isGet);
+        return Replay(context, entry);
     }
 
-    private static async Task Replay(HttpContext context, Entry entry, bool writeBody)
+    private static async Task Replay(HttpContext context, Entry entry)
     {
         var response = context.Response;
         response.StatusCode = entry.StatusCode;
         response.Headers[Header] = "HIT";
         foreach (var (name, value) in entry.Headers) response.Headers[name] = value;
         response.ContentLength = entry.Body.Length;
-        if (writeBody) await response.Body.WriteAsync(entry.Body, context.RequestAborted);
+        await response.Body.WriteAsync(entry.Body, context.RequestAborted);
     }
 
     private static void NotModified(HttpResponse response, Entry entry)
