@@ -79,7 +79,11 @@ public sealed class CollectionJsonFormatter : OutputFormatter
             : typeof(ISelectExpandWrapper).IsAssignableFrom(elementType) && SelectionOf(feature.SelectExpandClause, shape) is not null;
     }
 
-    public override void WriteResponseHeaders(OutputFormatterWriteContext context) => context.HttpContext.Response.ContentType = ContentType;
+    public override void WriteResponseHeaders(OutputFormatterWriteContext context)
+    {
+        context.HttpContext.Response.ContentType = ContentType;
+        context.HttpContext.Response.Headers["OData-Version"] = "4.0";   // the forms it writes ("@odata.context"), whatever the client's OData-MaxVersion
+    }
 
     public override async Task WriteResponseBodyAsync(OutputFormatterWriteContext context)
     {

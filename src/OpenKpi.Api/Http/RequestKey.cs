@@ -7,18 +7,25 @@ namespace OpenKpi.Api.Http;
 /// Everything an answer depends on, as one string: requests with the same key get the same bytes from the same
 /// dataset. The answer names the scheme and host (in @odata.context and @odata.nextLink), so they are part of the
 /// key; so are the query options, decoded and sorted (their order and percent-encoding do not change the answer),
-/// and the request headers in <see cref="Vary"/>. Each part is written with its length, so no value can pass for
-/// another.
+/// and the request headers in <see cref="Vary"/>, and the build of the API that writes it. Each part is written with
+/// its length, so no value can pass for another.
 /// </summary>
 public static class RequestKey
 {
-    /// <summary>The request headers that change an answer: Accept (JSON or CSV, metadata level), Accept-Encoding (compression), Prefer (odata.maxpagesize).</summary>
-    public const string Vary = "Accept, Accept-Encoding, Prefer";
+    /// <summary>
+    /// The request headers that change an answer: Accept (JSON or CSV, metadata level), Accept-Encoding (compression),
+    /// Prefer (odata.maxpagesize), OData-MaxVersion and OData-Version (4.01 writes "@context" and "@nextLink", which a 4.0 client does not read).
+    /// </summary>
+    public const string Vary = "Accept, Accept-Encoding, Prefer, OData-MaxVersion, OData-Version";
+
+    // Another build may write other bytes for the same request and data: its answers must not pass for this one's.
+    private static readonly string Build = typeof(RequestKey).Assembly.ManifestModule.ModuleVersionId.ToString("N");
 
     public static string Of(HttpRequest request, string datasetVersion)
     {
         var key = new StringBuilder(256);
         Part(key, datasetVersion);
+        Part(key, Build);
         Part(key, request.Scheme);
         Part(key, request.Host.Value);
         Part(key, request.PathBase.Value);
@@ -41,6 +48,8 @@ public static class RequestKey
         Part(key, headers.Accept.ToString());
         Part(key, headers.AcceptEncoding.ToString());
         Part(key, headers["Prefer"].ToString());
+        Part(key, headers["OData-MaxVersion"].ToString());
+        Part(key, headers["OData-Version"].ToString());
         return key.ToString();
     }
 
