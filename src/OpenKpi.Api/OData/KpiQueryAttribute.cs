@@ -70,6 +70,8 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
             && !queryOptions.Request.HttpContext.Items.ContainsKey(AdmittedKey))
             throw new CostlyQueryPending();   // applied again once it holds a permit of the costly limiter
         var paged = !csv;
+        if (paged && queryOptions.Context.Path?.LastSegment?.EdmType is Microsoft.OData.Edm.IEdmCollectionType && PreferredPageSize(queryOptions.Request) is { } preferred)
+            queryOptions.Request.HttpContext.Response.Headers["Preference-Applied"] = $"odata.maxpagesize={Math.Min(preferred, QueryLimits.PageSize)}";   // the library pages by the smaller
         // CSV is written from whole entities and the entities their single-valued navigations hold; a selection that the
         // fast JSON writer is sure to write is read from them too: both without the library's per-row projection.
         var items = queryOptions.Request.HttpContext.Items;
@@ -101,6 +103,19 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
             throw new ODataException("After $apply, $filter, $orderby and $select see only what $apply returns: its groupby properties and aggregates. " +
                 "Put the filter inside $apply (filter(…)/groupby(…)), or name an aggregate.");
         }
+    }
+
+    // "Prefer: odata.maxpagesize=10" (or the older "maxpagesize"), among other preferences, as the library reads it.
+    private static int? PreferredPageSize(HttpRequest request)
+    {
+        foreach (var preference in request.Headers.GetCommaSeparatedValues("Prefer"))
+        {
+            var (name, value) = preference.Split(';')[0].Split('=', 2, StringSplitOptions.TrimEntries) is [var n, var v] ? (n, v) : ("", "");
+            if ((name.Equals("odata.maxpagesize", StringComparison.OrdinalIgnoreCase) || name.Equals("maxpagesize", StringComparison.OrdinalIgnoreCase))
+                && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) && size > 0)
+                return size;
+        }
+        return null;
     }
 
     private static bool AsksFullMetadata(HttpRequest request) =>
