@@ -4,8 +4,8 @@ namespace OpenKpi.Api.Http;
 
 /// <summary>
 /// HEAD wherever GET works (RFC 9110 §9.3.2): a HEAD request goes through the pipeline as the GET it stands for, so it
-/// gets the GET's status and headers, caching and validators included, and its body goes nowhere. Its Content-Length is
-/// the length of the body the GET sends (counted, or the file's), never a different one.
+/// gets the GET's status and headers, caching and validators included, and its body goes nowhere. The answer starts
+/// when the GET's would (at its first byte), so everything that stamps headers as an answer starts does so for HEAD too.
 /// </summary>
 public sealed class HeadMiddleware(RequestDelegate next)
 {
@@ -18,62 +18,47 @@ public sealed class HeadMiddleware(RequestDelegate next)
         }
 
         var server = context.Features.Get<IHttpResponseBodyFeature>()!;
-        using var discarded = new CountingStream();
-        var body = new DiscardedBody(discarded, server);
+        var body = new DiscardedBody(server);
         context.Features.Set<IHttpResponseBodyFeature>(body);
         context.Request.Method = HttpMethods.Get;
         try
         {
             await next(context);
-            await body.CompleteAsync();   // what is still buffered in its pipe is counted too
+            await body.CompleteAsync();   // what is still buffered in its pipe starts the answer, as it would for the GET
         }
         finally
         {
             context.Request.Method = HttpMethods.Head;
             context.Features.Set(server);
         }
-
-        var response = context.Response;
-        if (!response.HasStarted && response.ContentLength is null && !response.Headers.ContainsKey("Transfer-Encoding")
-            && response.StatusCode is >= 200 and not (StatusCodes.Status204NoContent or StatusCodes.Status304NotModified))
-            response.ContentLength = discarded.Length;
     }
 
-    /// <summary>The body of a HEAD answer: written, counted, not sent; a file is counted without being read.</summary>
-    private sealed class DiscardedBody(CountingStream stream, IHttpResponseBodyFeature server) : StreamResponseBodyFeature(stream, server)
+    /// <summary>The body of a HEAD answer: started as the GET's would be, not sent; a file is not even read.</summary>
+    private sealed class DiscardedBody(IHttpResponseBodyFeature server) : StreamResponseBodyFeature(new DiscardingStream(server), server)
     {
-        public override Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default)
-        {
-            stream.Count(count ?? new FileInfo(path).Length - offset);
-            return Task.CompletedTask;
-        }
+        public override Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
+            PriorFeature!.StartAsync(cancellationToken);
     }
 
-    private sealed class CountingStream : Stream
+    /// <summary>Starts the answer at the first byte written, and drops the bytes.</summary>
+    private sealed class DiscardingStream(IHttpResponseBodyFeature server) : Stream
     {
-        private long _length;
-
-        public void Count(long bytes) => _length += bytes;
-
         public override bool CanRead => false;
         public override bool CanSeek => false;
         public override bool CanWrite => true;
-        public override long Length => _length;
-        public override long Position { get => _length; set => throw new NotSupportedException(); }
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
         public override void Flush() { }
         public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public override void Write(byte[] buffer, int offset, int count) => _length += count;
-        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer)
         {
-            _length += count;
-            return Task.CompletedTask;
+            if (!buffer.IsEmpty) server.StartAsync().GetAwaiter().GetResult();
         }
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            _length += buffer.Length;
-            return ValueTask.CompletedTask;
-        }
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            buffer.IsEmpty ? ValueTask.CompletedTask : new ValueTask(server.StartAsync(cancellationToken));
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
