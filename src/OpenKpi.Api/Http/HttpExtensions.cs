@@ -43,7 +43,7 @@ public static class HttpExtensions
             .AllowAnyOrigin()
             .WithMethods("GET", "HEAD", "OPTIONS")
             .AllowAnyHeader()
-            .WithExposedHeaders("ETag", "Last-Modified", "api-supported-versions", "OData-Version", "Content-Disposition", "Retry-After")));
+            .WithExposedHeaders("ETag", "Last-Modified", "api-supported-versions", "OData-Version", "Preference-Applied", "Content-Disposition", "Retry-After")));
         services.AddResponseCompression(options =>
         {
             options.EnableForHttps = true;

@@ -134,6 +134,23 @@ public sealed partial class HttpSemanticsTests(KpiApplication app)
         Assert.Contains("HEAD", Single(preflight, "Access-Control-Allow-Methods").Split(','));
     }
 
+    [Fact]
+    public async Task AScriptInABrowserMayReadTheValidatorsAndThePreferenceApplied()
+    {
+        using var response = await Send(HttpMethod.Get, "/odata/Provinces", request =>
+        {
+            request.Headers.Add("Origin", "https://portal.example.gov.vn");
+            request.Headers.Add("Prefer", "odata.maxpagesize=2");
+        });
+
+        var exposed = Single(response, "Access-Control-Expose-Headers").Split(',', StringSplitOptions.TrimEntries);
+        Assert.Equal("odata.maxpagesize=2", Single(response, "Preference-Applied"));
+        Assert.Contains("Preference-Applied", exposed);
+        Assert.Contains("ETag", exposed);
+        Assert.Contains("Last-Modified", exposed);
+        Assert.Contains("OData-Version", exposed);
+    }
+
     [Theory]
     [MemberData(nameof(ResourcesWithValidators))]
     public async Task EveryConditionThatHoldsAnswers304WithTheValidatorsAndEveryOtherTheAnswer(string template)
