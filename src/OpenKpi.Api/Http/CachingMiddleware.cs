@@ -21,7 +21,8 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
     public const string OpenApiPath = "/swagger/v1/swagger.json";
 
     // The API's own file: its write time is when this build was made, which changes the OpenAPI document and may change any answer.
-    private static readonly DateTime BuiltAtUtc = File.GetLastWriteTimeUtc(typeof(CachingMiddleware).Assembly.Location);
+    // (A single-file bundle has no file of its own: then the import alone decides.)
+    private static readonly DateTime BuiltAtUtc = typeof(CachingMiddleware).Assembly.Location is { Length: > 0 } file ? File.GetLastWriteTimeUtc(file) : DateTime.MinValue;
 
     public Task InvokeAsync(HttpContext context)
     {
