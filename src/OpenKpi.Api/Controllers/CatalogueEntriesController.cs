@@ -30,6 +30,10 @@ public sealed class CatalogueEntriesController(CatalogueSnapshot catalogue) : OD
     [KpiQuery]
     public IActionResult GetUnit(string key) => Keyed.One(catalogue.CatalogueEntriesById, key, e => e.Unit);
 
+    /// <summary>The province the catalogue belongs to; 204 where the source names none.</summary>
+    [KpiQuery]
+    public IActionResult GetProvince(string key) => Keyed.One(catalogue.CatalogueEntriesById, key, e => e.Province);
+
     /// <summary>The reporting agency.</summary>
     [KpiQuery]
     public IActionResult GetAgency(string key) => Keyed.One(catalogue.CatalogueEntriesById, key, e => e.Agency);

@@ -18,7 +18,7 @@ public sealed class DocumentsController(CatalogueSnapshot catalogue) : ODataCont
     [KpiQuery]
     public SingleResult<Document> Get(string key) => Keyed.Single(catalogue.DocumentsById, key);
 
-    /// <summary>The province the document is from; 404 where the source names none.</summary>
+    /// <summary>The province the document is from; 204 where the source names none.</summary>
     [KpiQuery]
     public IActionResult GetProvince(string key) => Keyed.One(catalogue.DocumentsById, key, d => d.Province);
 

@@ -22,6 +22,10 @@ public sealed class ProvincesController(CatalogueSnapshot catalogue) : ODataCont
     [KpiQuery]
     public IActionResult GetDocuments(string key) => Keyed.Many(catalogue.ProvincesById, key, p => p.Documents);
 
+    /// <summary>The province it was merged into in the 2025 reorganisation; 204 where it was not.</summary>
+    [KpiQuery]
+    public IActionResult GetSuccessor(string key) => Keyed.One(catalogue.ProvincesById, key, p => p.Successor);
+
     /// <summary>Every target the province published.</summary>
     [KpiQuery]
     public IActionResult GetTargets(string key) => Keyed.Many(catalogue.ProvincesById, key, p => p.Targets);

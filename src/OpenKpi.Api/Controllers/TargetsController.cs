@@ -22,7 +22,7 @@ public sealed class TargetsController(CatalogueSnapshot catalogue) : ODataContro
     [KpiQuery]
     public IActionResult GetIndicator(string key) => Keyed.One(catalogue.TargetsById, key, t => t.Indicator);
 
-    /// <summary>The province; 404 where the source names none.</summary>
+    /// <summary>The province; 204 where the source names none.</summary>
     [KpiQuery]
     public IActionResult GetProvince(string key) => Keyed.One(catalogue.TargetsById, key, t => t.Province);
 

@@ -16,11 +16,14 @@ public static class Keyed
             ? new OkObjectResult(items(entity).AsSnapshotQuery())
             : NotFound(key);
 
-    /// <summary>A single entity reached from the entity with <paramref name="key"/>, or 404.</summary>
+    /// <summary>
+    /// A single entity reached from the entity with <paramref name="key"/>; 204 No Content where that entity has none
+    /// (OData: "if no entity is related, the service returns 204"), 404 where no entity has the key.
+    /// </summary>
     public static IActionResult One<TEntity, TItem>(IReadOnlyDictionary<string, TEntity> byId, string? key, Func<TEntity, TItem?> item) where TItem : class =>
-        key is not null && byId.TryGetValue(key, out var entity) && item(entity) is { } found
-            ? new OkObjectResult(SingleResult.Create(new[] { found }.AsSnapshotQuery()))
-            : NotFound(key);
+        key is null || !byId.TryGetValue(key, out var entity) ? NotFound(key)
+        : item(entity) is { } found ? new OkObjectResult(SingleResult.Create(new[] { found }.AsSnapshotQuery()))
+        : new NoContentResult();
 
     private static IActionResult NotFound(string? key) =>
         ODataErrors.Result(StatusCodes.Status404NotFound, "NotFound", $"Nothing is found for the key '{key}'.");

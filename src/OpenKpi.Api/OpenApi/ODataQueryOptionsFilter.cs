@@ -78,6 +78,8 @@ public sealed class ODataQueryOptionsFilter(OperationExamples examples) : IOpera
         operation.Responses!["400"] = new OpenApiResponse { Description = "The query is not valid or exceeds a limit; the OData error names it." };
         if (path.Contains("{key}", StringComparison.Ordinal))
             operation.Responses["404"] = new OpenApiResponse { Description = "No entity has this key." };
+        if (!isCollection && !isCount && path.Contains("{key}", StringComparison.Ordinal) && !path.EndsWith(')'))
+            operation.Responses["204"] = new OpenApiResponse { Description = "The entity with this key has none related here (the source names none)." };
         operation.Responses["406"] = new OpenApiResponse { Description = $"Accept names no format the API writes (application/json, text/csv, {Formatters.XlsxEntityWriter.MediaType})." };
         operation.Responses["414"] = new OpenApiResponse { Description = $"The URL is longer than MaxUrlLength ({QueryLimits.MaxUrlLength})." };
         operation.Responses["429"] = new OpenApiResponse { Description = "Too many requests from your address; Retry-After says when to try again." };

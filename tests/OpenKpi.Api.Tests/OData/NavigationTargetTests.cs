@@ -24,6 +24,33 @@ public sealed class NavigationTargetTests(KpiApplication app)
         return data;
     }
 
+    [Theory]
+    [MemberData(nameof(SingleValuedNavigations))]
+    public async Task ANavigationToNothingAnswers204AndToSomethingItsEntity(string set, string navigation)
+    {
+        var (rows, _) = await app.GetAllPages($"/odata/{set}?$select=Id&$expand={navigation}($select=Id)");
+        var client = app.CreateClient();
+        // Every row whose navigation is null, and the first whose navigation holds something.
+        foreach (var row in rows.Where(r => r[navigation] is null).Concat(rows.Where(r => r[navigation] is not null).Take(1)))
+        {
+            var url = $"/odata/{set}('{Uri.EscapeDataString((string)row["Id"]!)}')/{navigation}";
+            using var response = await client.GetAsync(url);
+            var body = await response.Content.ReadAsStringAsync();
+            if (row[navigation] is JsonObject related)
+            {
+                Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {body}");
+                Assert.Equal((string)related["Id"]!, (string)JsonNode.Parse(body)!["Id"]!);
+            }
+            else
+            {
+                Assert.True(response.StatusCode == System.Net.HttpStatusCode.NoContent, $"{url} (no {navigation} in the data): {(int)response.StatusCode} {body}");
+                Assert.Empty(body);
+            }
+        }
+        using var missing = await client.GetAsync($"/odata/{set}('no-such-key')/{navigation}");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
     [Fact]
     public async Task AGroupsParentHasItsIndicators()
     {
