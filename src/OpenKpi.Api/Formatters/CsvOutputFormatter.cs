@@ -23,29 +23,38 @@ public sealed class CsvOutputFormatter : TextOutputFormatter
         SupportedEncodings.Add(new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
     }
 
-    // The model and the service document are no table: CSV of them answers 406.
-    protected override bool CanWriteType(Type? type) => type is not null && type != typeof(string) && !typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(type)
-        && !typeof(Microsoft.OData.Edm.IEdmModel).IsAssignableFrom(type) && type != typeof(Microsoft.OData.ODataServiceDocument);
+    protected override bool CanWriteType(Type? type) => HoldsTable(type);
 
     public override async Task WriteResponseBodyAsync(OutputFormatterWriteContext context, Encoding selectedEncoding)
     {
-        var response = context.HttpContext.Response;
-        var set = SetOf(context.HttpContext.Request);
-        var version = context.HttpContext.RequestServices.GetService<CatalogueSnapshot>()?.Dataset.Version ?? "current";
-        response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment")
-        {
-            FileName = $"openkpi-{FileName(set)}-{version}.csv",
-        }.ToString();
-
-        var selection = context.HttpContext.Items[SelectionKey] as Microsoft.OData.UriParser.SelectExpandClause;
-        var writer = CsvEntityWriter.For(context.Object, selection)
-            ?? throw new InvalidOperationException($"No CSV shape for a {context.Object?.GetType().Name}: the query attribute lets only entities through.");
-        await writer.WriteAsync(response.Body, preamble: true, context.HttpContext.RequestAborted);
+        Attach(context.HttpContext, "csv");
+        await TableOf(context, "CSV").WriteAsync(context.HttpContext.Response.Body, preamble: true, context.HttpContext.RequestAborted);
     }
 
-    /// <summary>The last segment of the request's path: the set or navigation the file holds.</summary>
-    internal static string SetOf(HttpRequest request) =>
-        request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "data";
+    /// <summary>
+    /// What a table (CSV or XLSX) is written of: entities. Text, errors, the model and the service document are no
+    /// table, so a table of them answers 406.
+    /// </summary>
+    internal static bool HoldsTable(Type? type) =>
+        type is not null && type != typeof(string) && !typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(type)
+        && !typeof(Microsoft.OData.Edm.IEdmModel).IsAssignableFrom(type) && type != typeof(Microsoft.OData.ODataServiceDocument);
+
+    /// <summary>Names the file the table is saved as, openkpi-{set}-{version}.{extension}; returns the set or navigation it holds.</summary>
+    internal static string Attach(HttpContext http, string extension)
+    {
+        var set = http.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "data";
+        var version = http.RequestServices.GetService<CatalogueSnapshot>()?.Dataset.Version ?? "current";
+        http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment")
+        {
+            FileName = $"openkpi-{FileName(set)}-{version}.{extension}",
+        }.ToString();
+        return set;
+    }
+
+    /// <summary>The table of the answer: its columns from the $select/$expand whose projection the query attribute skipped.</summary>
+    internal static CsvEntityWriter TableOf(OutputFormatterWriteContext context, string format) =>
+        CsvEntityWriter.For(context.Object, context.HttpContext.Items[SelectionKey] as Microsoft.OData.UriParser.SelectExpandClause)
+        ?? throw new InvalidOperationException($"No {format} shape for a {context.Object?.GetType().Name}: the query attribute lets only entities through.");
 
     internal static string FileName(string segment)
     {

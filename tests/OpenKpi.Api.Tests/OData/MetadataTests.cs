@@ -117,10 +117,18 @@ public sealed class MetadataTests(KpiApplication app)
     [Theory]
     [InlineData("Accept", "text/csv")]
     [InlineData("$format", "csv")]
+    [InlineData("Accept", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")]
+    [InlineData("$format", "xlsx")]
     [InlineData("$format", "pdf")]
     public async Task AFormatTheMetadataIsNotWrittenInAnswers406WithAnError(string how, string format)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, how == "Accept" ? "/odata/$metadata" : $"/odata/$metadata?$format={format}");
+        await AFormatIsNotWrittenInAnswers406WithAnError("/odata/$metadata", how, format);
+        await AFormatIsNotWrittenInAnswers406WithAnError("/odata", how, format);   // the service document is no table either
+    }
+
+    private async Task AFormatIsNotWrittenInAnswers406WithAnError(string path, string how, string format)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, how == "Accept" ? path : $"{path}?$format={format}");
         if (how == "Accept") request.Headers.TryAddWithoutValidation("Accept", format);
 
         using var response = await app.CreateClient().SendAsync(request);
