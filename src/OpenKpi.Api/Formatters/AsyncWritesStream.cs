@@ -5,39 +5,22 @@ namespace OpenKpi.Api.Formatters;
 /// with Write when its stream is not seekable, which Kestrel refuses. Those bytes wait here, in order, and go out
 /// asynchronously before the next asynchronous write or in <see cref="FlushAsync(CancellationToken)"/>.
 /// </summary>
-internal sealed class AsyncWritesStream(Stream inner) : Stream
+internal sealed class AsyncWritesStream(Stream inner) : WriteOnlyStream
 {
     private readonly MemoryStream _pending = new();
-    private long _position;
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         _pending.Write(buffer);
-        _position += buffer.Length;
+        Written += buffer.Length;
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         await WritePendingAsync(cancellationToken);
         await inner.WriteAsync(buffer, cancellationToken);
-        _position += buffer.Length;
+        Written += buffer.Length;
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
@@ -54,8 +37,4 @@ internal sealed class AsyncWritesStream(Stream inner) : Stream
         await inner.WriteAsync(_pending.GetBuffer().AsMemory(0, (int)_pending.Length), cancellationToken);
         _pending.SetLength(0);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -9,26 +9,12 @@ namespace OpenKpi.Api.Formatters;
 /// for a dataset version. ZipArchive writes each header in one call (30 bytes local, 46 central) where the zip's
 /// structure puts it: at the start, after an entry's data descriptor, after the previous central record.
 /// </summary>
-internal sealed class ZipTimestamps(Stream inner, DateTime stamp) : Stream
+internal sealed class ZipTimestamps(Stream inner, DateTime stamp) : WriteOnlyStream
 {
     private readonly ushort _time = (ushort)((stamp.Hour << 11) | (stamp.Minute << 5) | (stamp.Second / 2));
     private readonly ushort _date = (ushort)(((stamp.Year - 1980) << 9) | (stamp.Month << 5) | stamp.Day);
-    private long _position;
     private long _headerAt;   // where the next header may start
     private bool _inData;     // between a local header and its entry's data descriptor
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -41,9 +27,6 @@ internal sealed class ZipTimestamps(Stream inner, DateTime stamp) : Stream
         await inner.WriteAsync(Stamped(buffer.Span) is { } stamped ? stamped : buffer, cancellationToken);
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override void Flush() => inner.Flush();
 
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
@@ -51,14 +34,14 @@ internal sealed class ZipTimestamps(Stream inner, DateTime stamp) : Stream
     // The header this write is, restamped; null for any other write.
     private byte[]? Stamped(ReadOnlySpan<byte> buffer)
     {
-        var at = _position;
-        _position += buffer.Length;
+        var at = Written;
+        Written += buffer.Length;
         if (buffer.Length < 4) return null;
         var signature = BinaryPrimitives.ReadUInt32LittleEndian(buffer);
         if (_inData)
         {
             // An entry's data ends with its descriptor (streamed entries have one); a header comes next.
-            if (signature == 0x08074b50 && buffer.Length is 16 or 24) (_inData, _headerAt) = (false, _position);
+            if (signature == 0x08074b50 && buffer.Length is 16 or 24) (_inData, _headerAt) = (false, Written);
             return null;
         }
         if (at != _headerAt) return null;
@@ -67,7 +50,7 @@ internal sealed class ZipTimestamps(Stream inner, DateTime stamp) : Stream
         else if (signature == 0x02014b50 && buffer.Length == 46)
         {
             field = 12;
-            _headerAt = _position + BinaryPrimitives.ReadUInt16LittleEndian(buffer[28..]) + BinaryPrimitives.ReadUInt16LittleEndian(buffer[30..])
+            _headerAt = Written + BinaryPrimitives.ReadUInt16LittleEndian(buffer[28..]) + BinaryPrimitives.ReadUInt16LittleEndian(buffer[30..])
                 + BinaryPrimitives.ReadUInt16LittleEndian(buffer[32..]);
         }
         else return null;
@@ -76,8 +59,4 @@ internal sealed class ZipTimestamps(Stream inner, DateTime stamp) : Stream
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(field + 2), _date);
         return bytes;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -79,7 +79,7 @@ public sealed class QueryBudget
     /// </summary>
     public static T Counted<T>(T value)
     {
-        if (Ambient.Value is { } budget && (++budget._items & 1023) == 1) budget.Check();
+        Ambient.Value?.Count();
         return value;
     }
 
@@ -87,9 +87,15 @@ public sealed class QueryBudget
     {
         foreach (var item in source)
         {
-            if ((++_items & 1023) == 1) Check();
+            Count();
             yield return item;
         }
+    }
+
+    // One item more: checked at the first, then every 1,024.
+    private void Count()
+    {
+        if ((++_items & 1023) == 1) Check();
     }
 }
 
