@@ -13,10 +13,12 @@ using OpenKpi.Api.Versioning;
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddKpiJsonLogs();     // one JSON object a line, each with its request id
 
-// `-- import` rebuilds the database from seeds/, `-- generate` writes a national-scale synthetic
-// dataset for benchmarks; both exit. Everything else serves the API.
+// `-- import` rebuilds the database from seeds/, `-- revise` publishes the seeds as a new revision, `-- generate` writes a
+// national-scale synthetic dataset for benchmarks; each exits. Everything else serves the API.
 if (args is ["import", ..])
     return ImportCommand.Run(builder.Configuration, builder.Environment.ContentRootPath, Console.Out, Console.Error);
+if (args is ["revise", ..])
+    return ReviseCommand.Run(args, builder.Configuration, builder.Environment.ContentRootPath, TimeProvider.System, Console.Out, Console.Error);
 if (args is ["generate", ..])
     return GenerateCommand.Run(args, builder.Configuration, builder.Environment.ContentRootPath, Console.Out, Console.Error);
 

@@ -24,6 +24,7 @@ public static class EdmModelFactory
         builder.EntitySet<Indicator>("Indicators");
         builder.EntitySet<Target>("Targets");
         builder.EntitySet<CatalogueEntry>("CatalogueEntries");
+        builder.EntitySet<Revision>("Revisions");
 
         // Clients see one short namespace, not the CLR one.
         foreach (var type in builder.StructuralTypes) type.Namespace = Namespace;

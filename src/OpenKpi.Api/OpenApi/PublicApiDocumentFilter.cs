@@ -20,6 +20,8 @@ public sealed class PublicApiDocumentFilter : IDocumentFilter
         ["Indicators"] = "Harmonised indicators: one concept shared by every province's row that measures it.",
         ["Targets"] = "Published targets: wording and value as published beside the parsed comparator and bounds.",
         ["CatalogueEntries"] = "Rows of indicator catalogues: what a province reports, how often and by whom.",
+        ["Revisions"] = "The dataset's published revisions: when, why, what each added, changed and removed, and its whole dataset as it was. " +
+            "Prefer: odata.track-changes on any set gives a delta link; $deltatoken=<revision Id> returns what changed since that revision.",
     };
 
     public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)

@@ -1,4 +1,5 @@
 using OpenKpi.Domain.Entities;
+using OpenKpi.Domain.Revisions;
 
 namespace OpenKpi.Domain.Catalogue;
 
@@ -15,13 +16,16 @@ public sealed record CatalogueData
     public IReadOnlyList<Indicator> Indicators { get; init; } = [];
     public IReadOnlyList<Target> Targets { get; init; } = [];
     public IReadOnlyList<CatalogueEntry> CatalogueEntries { get; init; } = [];
+
+    /// <summary>The published revisions, oldest first; the records are those of the last. Empty for a dataset without a revision log (a generated one).</summary>
+    public IReadOnlyList<RevisionFile> Revisions { get; init; } = [];
 }
 
 /// <summary>Which seeds a database was built from, when, and with which layout.</summary>
 public sealed record DatasetInfo
 {
     /// <summary>The layout of the database file; a file with another one is rebuilt.</summary>
-    public const int CurrentSchema = 1;
+    public const int CurrentSchema = 2;   // 2: the revision log, and every record's RevisionId
 
     public string Id { get; init; } = "dataset";
 

@@ -19,6 +19,15 @@ public sealed class CatalogueSnapshot
     public IReadOnlyList<Target> Targets { get; }
     public IReadOnlyList<CatalogueEntry> CatalogueEntries { get; }
 
+    /// <summary>The published revisions, oldest first (none for a dataset without a revision log), each linked to the records it last changed.</summary>
+    public IReadOnlyList<Revision> Revisions { get; }
+
+    /// <summary>The revision log the records replay from: what past revisions' downloads are written from.</summary>
+    public IReadOnlyList<OpenKpi.Domain.Revisions.RevisionFile> RevisionLog { get; }
+
+    /// <summary>The revision these records are; null for a dataset without a revision log.</summary>
+    public Revision? LatestRevision => Revisions.Count > 0 ? Revisions[^1] : null;
+
     public IReadOnlyDictionary<string, Province> ProvincesById { get; }
     public IReadOnlyDictionary<string, Document> DocumentsById { get; }
     public IReadOnlyDictionary<string, Group> GroupsById { get; }
@@ -132,6 +141,34 @@ public sealed class CatalogueSnapshot
         TargetsById = Targets.ToDictionary(t => t.Id, StringComparer.Ordinal);
         TargetsByYear = Targets.GroupBy(t => t.Year).ToDictionary(g => g.Key, g => (IReadOnlyList<Target>)g.ToList());
         CatalogueEntriesById = CatalogueEntries.ToDictionary(e => e.Id, StringComparer.Ordinal);
+
+        RevisionLog = data.Revisions;
+        Revisions = data.Revisions.Select(r => LinkedRevision(r)).ToList();
+        RevisionsById = Revisions.ToDictionary(r => r.Id, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyDictionary<string, Revision> RevisionsById { get; }
+
+    // A revision as an entity: its counts and keys from the log, its navigations to the records it last changed.
+    private Revision LinkedRevision(OpenKpi.Domain.Revisions.RevisionFile file)
+    {
+        string[] Keys(Func<OpenKpi.Domain.Revisions.SetChanges, IEnumerable<string>> ids) =>
+            file.Changes.SelectMany(c => ids(c).Select(id => $"{c.Set}('{id.Replace("'", "''")}')")).ToArray();
+        List<T> Last<T>(IEnumerable<T> records, Func<T, string?> revision) => records.Where(r => revision(r) == file.Id).ToList();
+        var added = Keys(c => c.Added.Select(r => r["Id"]!.GetValue<string>()));
+        var changed = Keys(c => c.Changed.Select(r => r["Id"]!.GetValue<string>()));
+        var removed = Keys(c => c.Removed);
+        return new Revision
+        {
+            Id = file.Id, PublishedOn = file.PublishedOn, Summary = file.Summary,
+            Added = added.Length, Changed = changed.Length, Removed = removed.Length,
+            AddedRecords = added, ChangedRecords = changed, RemovedRecords = removed,
+            DownloadUrl = OpenKpi.Domain.Revisions.RevisionLog.DownloadPath(file.Id), DownloadSize = file.Download.Size, DownloadSha256 = file.Download.Sha256,
+            Provinces = Last(Provinces, r => r.RevisionId), Documents = Last(Documents, r => r.RevisionId), Groups = Last(Groups, r => r.RevisionId),
+            Units = Last(Units, r => r.RevisionId), Frequencies = Last(Frequencies, r => r.RevisionId), Agencies = Last(Agencies, r => r.RevisionId),
+            Indicators = Last(Indicators, r => r.RevisionId), Targets = Last(Targets, r => r.RevisionId),
+            CatalogueEntries = Last(CatalogueEntries, r => r.RevisionId),
+        };
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Lazy<Text.ISearchIndex>> _search = new();
@@ -148,6 +185,7 @@ public sealed class CatalogueSnapshot
         nameof(Indicator) => (System.Collections.IList)Indicators,
         nameof(Target) => (System.Collections.IList)Targets,
         nameof(CatalogueEntry) => (System.Collections.IList)CatalogueEntries,
+        nameof(Revision) => (System.Collections.IList)Revisions,
         _ => throw new ArgumentException($"{entityType} is not an entity set of the catalogue.", nameof(entityType)),
     };
 
@@ -164,6 +202,7 @@ public sealed class CatalogueSnapshot
             nameof(Indicator) => new Text.SearchIndex<Indicator>(Indicators),
             nameof(Target) => new Text.SearchIndex<Target>(Targets),
             nameof(CatalogueEntry) => new Text.SearchIndex<CatalogueEntry>(CatalogueEntries),
+            nameof(Revision) => new Text.SearchIndex<Revision>(Revisions),
             _ => throw new ArgumentException($"{type} is not an entity set of the catalogue.", nameof(entityType)),
         })).Value;
 

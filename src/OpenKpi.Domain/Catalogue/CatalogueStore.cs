@@ -13,6 +13,8 @@ public static class CatalogueStore
     private const string DatasetCollection = "dataset";
     /// <summary>The LiteDB file-storage id of the records' image (see <see cref="CatalogueImage"/>).</summary>
     public const string ImageId = "catalogue-image";
+    /// <summary>The LiteDB file-storage id of the revision log (see <see cref="Revisions.RevisionLog"/>).</summary>
+    public const string RevisionsId = "revision-log";
 
     public static void Write(string path, CatalogueData data)
     {
@@ -38,6 +40,8 @@ public static class CatalogueStore
                     image.Position = 0;
                     db.FileStorage.Upload(ImageId, ImageId + ".bin", image);
                 }
+                using (var log = new MemoryStream(Revisions.RevisionLog.Serialize(data.Revisions)))
+                    db.FileStorage.Upload(RevisionsId, RevisionsId + ".json", log);
                 db.GetCollection<DatasetInfo>(DatasetCollection).Insert(data.Dataset);
                 db.Checkpoint();
             }
@@ -64,9 +68,11 @@ public static class CatalogueStore
                 ?? throw new CatalogueStoreException($"{path} holds no dataset record");
             if (dataset.Schema != DatasetInfo.CurrentSchema)
                 throw new CatalogueStoreException($"{path} has schema {dataset.Schema}, expected {DatasetInfo.CurrentSchema}");
-            if (ReadImage(db, dataset) is { } image) return image;
+            var revisions = ReadRevisions(db);
+            if (ReadImage(db, dataset) is { } image) return image with { Revisions = revisions };
             return new CatalogueData
             {
+                Revisions = revisions,
                 Dataset = dataset,
                 Provinces = All<Province>(db),
                 Documents = All<Document>(db),
@@ -94,6 +100,15 @@ public static class CatalogueStore
         db.FileStorage.Download(ImageId, image);
         image.Position = 0;
         return CatalogueImage.Read(image, dataset);
+    }
+
+    private static IReadOnlyList<Revisions.RevisionFile> ReadRevisions(LiteDatabase db)
+    {
+        if (!db.FileStorage.Exists(RevisionsId)) throw new CatalogueStoreException("the file holds no revision log");
+        using var log = new MemoryStream();
+        db.FileStorage.Download(RevisionsId, log);
+        log.Position = 0;
+        return Revisions.RevisionLog.Deserialize(log);
     }
 
     private static LiteDatabase Open(string path) =>

@@ -18,5 +18,8 @@ public sealed record Agency
     public string[] SuccessorIds { get; init; } = [];
     public string? Note { get; init; }
 
+    /// <summary>The revision in which this record last changed (was added or corrected); null in a dataset that has no revision log.</summary>
+    public string? RevisionId { get; init; }
+
     [BsonIgnore] public Province? Province { get; init; }
 }

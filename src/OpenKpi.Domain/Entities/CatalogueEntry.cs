@@ -30,6 +30,9 @@ public sealed record CatalogueEntry
     public string? AgencyId { get; init; }
     public string? Note { get; init; }
 
+    /// <summary>The revision in which this record last changed (was added or corrected); null in a dataset that has no revision log.</summary>
+    public string? RevisionId { get; init; }
+
     [BsonIgnore] public Document? Document { get; init; }
     [BsonIgnore] public Indicator? Indicator { get; init; }
     [BsonIgnore] public Province? Province { get; init; }

@@ -23,6 +23,9 @@ public sealed record Document
     public DocumentShape Shape { get; init; }
     public string? Note { get; init; }
 
+    /// <summary>The revision in which this record last changed (was added or corrected); null in a dataset that has no revision log.</summary>
+    public string? RevisionId { get; init; }
+
     [BsonIgnore] public Province? Province { get; init; }
     [BsonIgnore] public IReadOnlyList<Target> Targets { get; init; } = [];
     [BsonIgnore] public IReadOnlyList<CatalogueEntry> CatalogueEntries { get; init; } = [];

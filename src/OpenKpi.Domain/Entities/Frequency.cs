@@ -9,4 +9,7 @@ public sealed record Frequency
 
     /// <summary>True when the Id is an SDMX frequency code.</summary>
     public bool IsSdmx { get; init; }
+
+    /// <summary>The revision in which this record last changed (was added or corrected); null in a dataset that has no revision log.</summary>
+    public string? RevisionId { get; init; }
 }

@@ -13,6 +13,9 @@ public sealed record Indicator
     public required string UnitId { get; init; }
     public string? Note { get; init; }
 
+    /// <summary>The revision in which this record last changed (was added or corrected); null in a dataset that has no revision log.</summary>
+    public string? RevisionId { get; init; }
+
     [BsonIgnore] public Group? Group { get; init; }
     [BsonIgnore] public Unit? Unit { get; init; }
 

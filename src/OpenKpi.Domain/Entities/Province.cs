@@ -13,6 +13,9 @@ public sealed record Province
     public string? SuccessorId { get; init; }
     public string? Note { get; init; }
 
+    /// <summary>The revision in which this record last changed (was added or corrected); null in a dataset that has no revision log.</summary>
+    public string? RevisionId { get; init; }
+
     [BsonIgnore] public Province? Successor { get; init; }
     [BsonIgnore] public IReadOnlyList<Document> Documents { get; init; } = [];
     [BsonIgnore] public IReadOnlyList<Target> Targets { get; init; } = [];

@@ -16,4 +16,7 @@ public sealed record Unit
     public required string BaseUnit { get; init; }
     public decimal Multiplier { get; init; } = 1;
     public string? Note { get; init; }
+
+    /// <summary>The revision in which this record last changed (was added or corrected); null in a dataset that has no revision log.</summary>
+    public string? RevisionId { get; init; }
 }

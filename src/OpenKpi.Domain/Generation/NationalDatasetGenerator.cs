@@ -33,7 +33,9 @@ public static class NationalDatasetGenerator
         var targetCount = targets ?? Provinces * Years * real.Indicators.Count;
         var random = new Random(seed);
         Clear(outputSeeds);
-        foreach (var file in Directory.GetFiles(realSeeds, "*", SearchOption.AllDirectories))
+        // Without the revision log: the synthetic rows were never published, so the dataset has no revisions.
+        foreach (var file in Directory.GetFiles(realSeeds, "*", SearchOption.AllDirectories)
+                     .Where(f => !Path.GetRelativePath(realSeeds, f).Replace('\\', '/').StartsWith(Revisions.RevisionLog.Folder + "/", StringComparison.Ordinal)))
         {
             var copy = Path.Combine(outputSeeds, Path.GetRelativePath(realSeeds, file));
             Directory.CreateDirectory(Path.GetDirectoryName(copy)!);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using OpenKpi.Domain.Catalogue;
 using OpenKpi.Domain.Entities;
+using OpenKpi.Domain.Revisions;
 using OpenKpi.Domain.Targets;
 
 namespace OpenKpi.Domain.Seeding;
@@ -16,15 +17,38 @@ public static class SeedImporter
         return data;
     }
 
-    /// <summary>Reads and validates the seeds; throws <see cref="SeedValidationException"/> with every error found.</summary>
+    /// <summary>
+    /// Reads and validates the seeds; throws <see cref="SeedValidationException"/> with every error found. Where the seeds keep a
+    /// revision log, they must be what its last revision published: a correction is served only once it is a revision of its own.
+    /// </summary>
     public static CatalogueData Load(string seedDirectory, TimeProvider? clock = null)
+    {
+        var (data, state) = LoadUnpublished(seedDirectory, clock);
+        if (state.Revision is { } last && RevisionLog.Diff(state, data) is { Count: > 0 } changes)
+            throw new SeedValidationException([new SeedError($"{RevisionLog.Folder}/", $"revision {last.Id}", "-",
+                $"the seeds differ from revision {last.Id}, the last published ({Describe(changes)}); publish them as a revision: " +
+                "dotnet run --project src/OpenKpi.Api -- revise --summary \"what changed and why\"")]);
+        RevisionLog.Stamp(data, state);
+        return data;
+    }
+
+    /// <summary>The seeds' records, validated, and the dataset their revision log replays to, which they may differ from (what `revise` publishes).</summary>
+    public static (CatalogueData Data, RevisionState Published) LoadUnpublished(string seedDirectory, TimeProvider? clock = null)
     {
         var errors = new List<SeedError>();
         var seeds = SeedReader.Read(seedDirectory, errors);
         errors.AddRange(SeedValidation.Validate(seeds, seedDirectory));
+        var revisions = RevisionLog.Read(seedDirectory, errors);
+        var state = RevisionLog.Replay(revisions, errors);
         if (errors.Count > 0) throw new SeedValidationException(errors);
-        return Convert(seeds, (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime);
+        return (Convert(seeds, (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime) with { Revisions = revisions }, state);
     }
+
+    // "Targets: 2 changed ('a', 'b'); Agencies: 1 added ('c')", at most three keys a kind.
+    private static string Describe(IReadOnlyList<SetChanges> changes) => string.Join("; ", changes.Select(c => $"{c.Set}: " + string.Join(", ",
+        new[] { ("added", c.Added.Select(r => r["Id"]!.GetValue<string>()).ToArray()), ("changed", c.Changed.Select(r => r["Id"]!.GetValue<string>()).ToArray()), ("removed", c.Removed) }
+            .Where(k => k.Item2.Length > 0)
+            .Select(k => $"{k.Item2.Length} {k.Item1} ({string.Join(", ", k.Item2.Take(3).Select(id => $"'{id}'"))}{(k.Item2.Length > 3 ? ", …" : "")})"))));
 
     private static CatalogueData Convert(SeedSet seeds, DateTime importedAtUtc)
     {

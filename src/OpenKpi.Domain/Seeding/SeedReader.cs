@@ -21,10 +21,8 @@ public static class SeedReader
             return new SeedSet { Version = "none" };
         }
 
-        var files = new List<string>();
         List<Sourced<T>> ReadArray<T>(string relative)
         {
-            files.Add(relative);
             var records = ReadFile<T[]>(seedDirectory, relative, errors) ?? [];
             return records.Select((record, index) => new Sourced<T>(relative, index, record)).ToList();
         }
@@ -36,7 +34,6 @@ public static class SeedReader
             foreach (var file in Directory.GetFiles(path, "*.json").Order(StringComparer.Ordinal))
             {
                 var relative = Path.GetRelativePath(seedDirectory, file).Replace('\\', '/');
-                files.Add(relative);
                 if (single)
                 {
                     if (ReadFile<T>(seedDirectory, relative, errors) is { } table) result.Add(new Sourced<T>(relative, 0, table));
@@ -63,11 +60,11 @@ public static class SeedReader
             CatalogueTables = ReadFolder<CatalogueTableSeed>("catalogue", single: true),
             Version = "pending",
         };
-        return set with { Version = HashFiles(seedDirectory, files) };
+        return set with { Version = Version(seedDirectory) };   // the files read, and the revision log beside them
     }
 
     private static readonly string[] ArrayFiles = ["provinces.json", "documents.json", "groups.json", "units.json", "frequencies.json", "indicators.json"];
-    private static readonly string[] Folders = ["agencies", "targets", "catalogue"];
+    private static readonly string[] Folders = ["agencies", "targets", "catalogue", Revisions.RevisionLog.Folder];
 
     /// <summary>The dataset version of a seeds folder, from its files' bytes alone (no parsing): what <see cref="Read"/> reports for it.</summary>
     public static string Version(string seedDirectory)

@@ -62,11 +62,13 @@ public sealed class StartupFaultTests : IDisposable
         var version = CatalogueStore.Read(Database).Dataset.Version;
         var path = Path.Combine(Seeds, "provinces.json");
         await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("Lang Son", "Lang Son Province", StringComparison.Ordinal));
+        _folder.PublishRevision();
 
         await using var app = new KpiApplication { SeedDirectory = Seeds, DatabasePath = Database };
         var province = await app.GetJson("/odata/Provinces('VN-09')");
 
         Assert.Equal("Lang Son Province", (string)province["NameEn"]!);
+        Assert.Equal((Directory.GetFiles(Path.Combine(RepositoryPaths.Seeds, "revisions")).Length + 1).ToString(), (string)province["RevisionId"]!);
         Assert.NotEqual(version, CatalogueStore.Read(Database).Dataset.Version);
     }
 

@@ -196,6 +196,7 @@ public sealed class IndexPageTests(KpiApplication app)
         const string Markup = "Phụ lục <script>alert(\"x\")</script> & <b>số</b> 3";
         var documents = Path.Combine(folder.Seeds, "documents.json");
         File.WriteAllText(documents, File.ReadAllText(documents).Replace("\"title\": \"Phụ lục số 3\"", $"\"title\": {System.Text.Json.JsonSerializer.Serialize(Markup)}", StringComparison.Ordinal));
+        folder.PublishRevision();
         await using var marked = new KpiApplication { SeedDirectory = folder.Seeds, DatabasePath = folder.Database };
 
         using var response = await Get("/", ChromeAccept, marked);

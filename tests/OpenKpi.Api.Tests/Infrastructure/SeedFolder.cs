@@ -26,6 +26,15 @@ public sealed class SeedFolder : IDisposable
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"unitId\": \"doctor\"", "\"unitId\": \"medic\"", StringComparison.Ordinal));
     }
 
+    /// <summary>Publishes the folder's seeds, as they are now, as the next revision (what `revise` does): a changed seed is served only then.</summary>
+    public void PublishRevision(string summary = "A change made by a test.")
+    {
+        var (data, _) = OpenKpi.Domain.Seeding.SeedImporter.LoadUnpublished(Seeds);
+        var revision = OpenKpi.Domain.Revisions.RevisionLog.Next(data.Revisions, data, summary, new DateOnly(2026, 12, 1))
+            ?? throw new InvalidOperationException("Nothing changed to publish.");
+        OpenKpi.Domain.Revisions.RevisionLog.Write(Seeds, revision);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);

@@ -18,6 +18,7 @@ public sealed class EntitySetTests(KpiApplication app)
         { "Indicators", SeedFiles.Array("indicators.json").Count },
         { "Targets", SeedFiles.TargetRows.Count },
         { "CatalogueEntries", SeedFiles.CatalogueRows.Count },
+        { "Revisions", Directory.GetFiles(Path.Combine(RepositoryPaths.Seeds, "revisions"), "*.json").Length },
     };
 
     [Theory]
