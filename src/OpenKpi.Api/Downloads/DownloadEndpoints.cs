@@ -14,14 +14,16 @@ public static class DownloadEndpoints
     public static IReadOnlyList<(string Href, DownloadFile File)> Listed(DatasetDownloads downloads) =>
         [(JsonPath, downloads.Json), (CsvZipPath, downloads.CsvZip), (XlsxPath, downloads.Xlsx)];
 
-    public static IServiceCollection AddKpiDownloads(this IServiceCollection services) => services.AddSingleton<DatasetDownloads>();
+    public static IServiceCollection AddKpiDownloads(this IServiceCollection services) => services.AddSingleton<DatasetDownloads>().AddSingleton<RevisionDownloads>();
 
-    /// <summary>The whole dataset, in one request, with nothing left out: JSON, CSV files zipped, and one XLSX workbook.</summary>
+    /// <summary>The whole dataset, in one request, with nothing left out: JSON, CSV files zipped, and one XLSX workbook; and each revision's, as it was, in JSON.</summary>
     public static WebApplication MapKpiDownloads(this WebApplication app)
     {
         app.MapGet(JsonPath, (HttpContext context, DatasetDownloads downloads, CatalogueSnapshot catalogue) => File(context, downloads.Json, catalogue)).ExcludeFromDescription();
         app.MapGet(CsvZipPath, (HttpContext context, DatasetDownloads downloads, CatalogueSnapshot catalogue) => File(context, downloads.CsvZip, catalogue)).ExcludeFromDescription();
         app.MapGet(XlsxPath, (HttpContext context, DatasetDownloads downloads, CatalogueSnapshot catalogue) => File(context, downloads.Xlsx, catalogue)).ExcludeFromDescription();
+        app.MapGet(RevisionDownloads.PathTemplate, (HttpContext context, string id, RevisionDownloads downloads, CatalogueSnapshot catalogue) =>
+            RevisionDownloads.Answer(context, id, downloads, catalogue)).ExcludeFromDescription();
         return app;
     }
 

@@ -39,6 +39,9 @@ public sealed class CollectionJsonFormatter : OutputFormatter
     // The internal ODataFeature.PageSize is the library's only record that a page was cut short.
     private static readonly Func<IODataFeature, int> PageSize = CompilePageSize();
 
+    /// <summary>Whether the library cut the answer to a page, which then ends with a next link rather than being the last.</summary>
+    public static bool PageWasCut(IODataFeature feature) => PageSize(feature) > 0;
+
     private readonly ConcurrentDictionary<Type, Shape?> _shapes = new();
     private long _written;
 
@@ -122,6 +125,7 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         writer.WriteEndArray();
         if (PageSize(feature) is > 0 and var pageSize && http.Request.GetNextPageLink(pageSize, null, null) is { } next)
             writer.WriteString("@odata.nextLink", next.AbsoluteUri);
+        if (feature.DeltaLink is { } delta) writer.WriteString("@odata.deltaLink", delta.AbsoluteUri);   // the last page of a read that tracks changes
         writer.WriteEndObject();
         writer.Flush();
         await body.FlushAsync(http.RequestAborted);

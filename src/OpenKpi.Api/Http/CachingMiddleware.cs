@@ -138,8 +138,10 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
     }
 
     // What the response cache keeps, the OpenAPI document, and the downloads, which are the same bytes for a dataset but too large to keep.
+    // A past revision's download has validators of its own, the same on every replica (RevisionDownloads).
     private static bool IsCacheable(PathString path) =>
-        ResponseCacheMiddleware.IsCacheable(path) || path.Equals(OpenApiPath, StringComparison.OrdinalIgnoreCase) || IsDownload(path);
+        ResponseCacheMiddleware.IsCacheable(path) || path.Equals(OpenApiPath, StringComparison.OrdinalIgnoreCase)
+        || (IsDownload(path) && !path.StartsWithSegments("/downloads/revisions", StringComparison.OrdinalIgnoreCase));
 
     private static bool IsDownload(PathString path) => path.StartsWithSegments("/downloads", StringComparison.OrdinalIgnoreCase);
 }

@@ -55,6 +55,17 @@ public static class IndexEndpoint
                 link = $"/odata/Documents('{d.Id}')",
             }),
             downloads = DownloadEndpoints.Listed(downloads).Select(d => Describe(d.Href, d.File)),
+            revisions = catalogue.Revisions.Select(r => new
+            {
+                id = r.Id,
+                publishedOn = r.PublishedOn,
+                summary = r.Summary,
+                added = r.Added,
+                changed = r.Changed,
+                removed = r.Removed,
+                link = $"/odata/Revisions('{r.Id}')",
+                download = new { href = r.DownloadUrl, fileName = $"openkpi-revision-{r.Id}.json", mediaType = "application/json", size = r.DownloadSize, sha256 = r.DownloadSha256 },
+            }),
             links = new
             {
                 serviceDocument = "/odata",
@@ -78,6 +89,7 @@ public static class IndexEndpoint
         ["Indicators"] = catalogue.Indicators.Count,
         ["Targets"] = catalogue.Targets.Count,
         ["CatalogueEntries"] = catalogue.CatalogueEntries.Count,
+        ["Revisions"] = catalogue.Revisions.Count,
     };
 
     /// <summary>

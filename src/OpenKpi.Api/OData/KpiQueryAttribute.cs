@@ -45,6 +45,8 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
     {
         var ignored = AllowedQueryOptions.None;
         var catalogue = queryOptions.Request.HttpContext.RequestServices.GetRequiredService<CatalogueSnapshot>();
+        var delta = DeltaTracking.FollowsDelta(queryOptions.Request);
+        if (delta) queryable = DeltaTracking.Since(queryable, queryOptions, catalogue);   // what changed after the token's revision, whole and unpaged
         if (queryOptions.Apply is null && SnapshotQueryExtensions.SourceOf(queryable) is { } all && ReferenceEquals(all, catalogue.Targets)
             && TargetFilterIndex.Narrow(queryOptions.Filter?.FilterClause, catalogue) is { } narrowed)
         {
@@ -69,7 +71,7 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         if (QueryCost.Check(queryOptions, RowsOf(queryable, catalogue), csv, catalogue) >= QueryCost.CostlyMicroseconds
             && !queryOptions.Request.HttpContext.Items.ContainsKey(AdmittedKey))
             throw new CostlyQueryPending();   // applied again once it holds a permit of the costly limiter
-        var paged = !csv;
+        var paged = !csv && !delta;
         if (paged && queryOptions.Context.Path?.LastSegment?.EdmType is Microsoft.OData.Edm.IEdmCollectionType && PreferredPageSize(queryOptions.Request) is { } preferred)
             queryOptions.Request.HttpContext.Response.Headers["Preference-Applied"] = $"odata.maxpagesize={Math.Min(preferred, QueryLimits.PageSize)}";   // the library pages by the smaller
         // CSV is written from whole entities and the entities their single-valued navigations hold; a selection that the
@@ -155,6 +157,10 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         {
             actionExecutedContext.HttpContext.Items[PendingKey] = true;
         }
+        catch (Exception e) when (Unwrap(e) is StaleLinkException stale)
+        {
+            actionExecutedContext.Result = ODataErrors.Result(StatusCodes.Status410Gone, "StartOver", stale.Message);
+        }
         catch (Exception e) when (IsQueryFault(e))
         {
             actionExecutedContext.Result = Unreadable(Unwrap(e));
@@ -205,6 +211,13 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         if (outcome is not ObjectResult { Value: IQueryable queryable } result) return;
         var rows = Materializers.GetOrAdd(queryable.ElementType, Materializer)(queryable);
         if (http.Request.WantsTable() && rows is System.Collections.ICollection all) CheckCsvSize(http, queryable.ElementType, all.Count);
+        var catalogue = http.RequestServices.GetRequiredService<CatalogueSnapshot>();
+        if (DeltaTracking.FollowsDelta(http.Request))
+        {
+            rows = DeltaSets.GetOrAdd(queryable.ElementType, DeltaSet)(rows, http.Request, catalogue);
+            result.DeclaredType = rows.GetType();   // the library writes a delta payload only for a DeltaSet<T> it is told of
+        }
+        else DeltaTracking.OnLastPage(http.Request, catalogue);
         result.Value = rows;
         _ = Microsoft.AspNetCore.OData.Extensions.HttpContextExtensions.ODataFeature(http).TotalCount;
         QueryBudget.Current?.EndEvaluation();
@@ -225,6 +238,18 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
 
     // Materialize<T> for each element type, bound once (reflection's MakeGenericMethod and Invoke cost every request).
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<IQueryable, object>> Materializers = new();
+
+    // DeltaTracking.DeltaSetOf<T> for each element type, bound once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<object, HttpRequest, CatalogueSnapshot, object>> DeltaSets = new();
+
+    private static Func<object, HttpRequest, CatalogueSnapshot, object> DeltaSet(Type element)
+    {
+        var method = typeof(KpiQueryAttribute).GetMethod(nameof(DeltaSetOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.MakeGenericMethod(element);
+        return method.CreateDelegate<Func<object, HttpRequest, CatalogueSnapshot, object>>();
+    }
+
+    private static object DeltaSetOf<T>(object rows, HttpRequest request, CatalogueSnapshot catalogue) where T : class =>
+        DeltaTracking.DeltaSetOf((List<T>)rows, request, catalogue);
 
     private static Func<IQueryable, object> Materializer(Type element) =>
         typeof(KpiQueryAttribute).GetMethod(nameof(Materialize), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
