@@ -15,7 +15,7 @@ public sealed class DownloadTests(KpiApplication app)
     {
         var document = JsonNode.Parse(await app.CreateClient().GetStringAsync("/downloads/openkpi.json"))!;
 
-        foreach (var row in EntitySetTests.SetsAndSeedCounts())
+        foreach (var row in EntitySetTests.DatasetSetsAndSeedCounts())
             Assert.Equal((int)row[1], document[(string)row[0]]!.AsArray().Count);
         Assert.Equal((string)(await app.GetJson("/"))["dataset"]!["version"]!, (string)document["Dataset"]!["Version"]!);
         Assert.All(document["Targets"]!.AsArray(), t => Assert.False(t!.AsObject().ContainsKey("Indicator")));
@@ -26,7 +26,7 @@ public sealed class DownloadTests(KpiApplication app)
     {
         using var zip = new ZipArchive(new MemoryStream(await app.CreateClient().GetByteArrayAsync("/downloads/openkpi-csv.zip")));
 
-        foreach (var row in EntitySetTests.SetsAndSeedCounts())
+        foreach (var row in EntitySetTests.DatasetSetsAndSeedCounts())
         {
             var entry = zip.GetEntry($"{row[0]}.csv");
             Assert.NotNull(entry);
@@ -47,8 +47,8 @@ public sealed class DownloadTests(KpiApplication app)
         Assert.EndsWith(".xlsx", response.Content.Headers.ContentDisposition!.FileName);
         Assert.NotNull(response.Headers.ETag);
         Assert.NotNull(response.Content.Headers.LastModified);
-        Assert.Equal(EntitySetTests.SetsAndSeedCounts().Select(row => (string)row[0]), sheets.Select(s => s.Name));
-        foreach (var row in EntitySetTests.SetsAndSeedCounts())
+        Assert.Equal(EntitySetTests.DatasetSetsAndSeedCounts().Select(row => (string)row[0]), sheets.Select(s => s.Name));
+        foreach (var row in EntitySetTests.DatasetSetsAndSeedCounts())
         {
             var sheet = sheets.Single(s => s.Name == (string)row[0]);
             Assert.Equal((int)row[1], sheet.Rows.Count - 1);
@@ -71,7 +71,7 @@ public sealed class DownloadTests(KpiApplication app)
         Assert.All(zip.Entries, e => Assert.Equal(imported.DateTime, e.LastWriteTime.DateTime));
         Assert.Equal(first.Xlsx.Sha256, second.Xlsx.Sha256);
         Assert.Equal(first.Xlsx.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes)));
-        Assert.Equal(EntitySetTests.SetsAndSeedCounts().Count(), Xlsx.XlsxWorkbook.Read(bytes).Count);
+        Assert.Equal(EntitySetTests.DatasetSetsAndSeedCounts().Count(), Xlsx.XlsxWorkbook.Read(bytes).Count);
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
@@ -113,7 +113,7 @@ public sealed class DownloadTests(KpiApplication app)
 
         Assert.Equal(SeedFiles.Array("documents.json").Count, index["sources"]!.AsArray().Count);
         Assert.Contains("CC BY 4.0", (string)index["dataset"]!["licence"]!);
-        foreach (var row in EntitySetTests.SetsAndSeedCounts())
+        foreach (var row in EntitySetTests.DatasetSetsAndSeedCounts())
             Assert.Equal((int)row[1], (int)index["dataset"]!["counts"]![(string)row[0]]!);
     }
 }
