@@ -85,15 +85,18 @@ public sealed class DatasetDownloads : IDisposable
 
     private void WriteJson(Stream stream)
     {
-        var document = new Dictionary<string, object> { ["Dataset"] = _catalogue.Dataset };
+        var document = new Dictionary<string, object?>
+        {
+            ["Dataset"] = new { _catalogue.Dataset.Version, Revision = _catalogue.LatestRevision?.Id, PublishedOn = _catalogue.LatestRevision?.PublishedOn },
+        };
         foreach (var (name, _, rows) in Sets(_catalogue)) document[name] = rows;
-        JsonSerializer.Serialize(stream, document, JsonOptions);
+        JsonSerializer.Serialize(stream, document, CatalogueJson.Options);
     }
 
     private void WriteCsvZip(Stream stream)
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-        var stamp = new DateTimeOffset(DateTime.SpecifyKind(_catalogue.Dataset.ImportedAtUtc, DateTimeKind.Utc));
+        var stamp = _catalogue.PublishedAt;
         foreach (var (name, type, rows) in Sets(_catalogue))
         {
             var entry = zip.CreateEntry($"{name}.csv", CompressionLevel.Optimal);
@@ -107,23 +110,5 @@ public sealed class DatasetDownloads : IDisposable
     // entries dated like the CSV zip's so that the same dataset is the same bytes.
     private void WriteXlsx(Stream stream) =>
         XlsxEntityWriter.WriteAsync(stream, Sets(_catalogue).Select(s => (s.Name, CsvEntityWriter.Whole(s.Rows, s.Type))),
-            DateTime.SpecifyKind(_catalogue.Dataset.ImportedAtUtc, DateTimeKind.Utc), CancellationToken.None).GetAwaiter().GetResult();
-
-    // Records only: the navigation properties (marked [BsonIgnore] for the store) would repeat the dataset in cycles.
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter() },
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver
-        {
-            Modifiers =
-            {
-                info =>
-                {
-                    foreach (var property in info.Properties.Where(p => p.AttributeProvider?.IsDefined(typeof(LiteDB.BsonIgnoreAttribute), inherit: true) == true).ToList())
-                        info.Properties.Remove(property);
-                },
-            },
-        },
-    };
+            _catalogue.PublishedAt.UtcDateTime, CancellationToken.None).GetAwaiter().GetResult();
 }

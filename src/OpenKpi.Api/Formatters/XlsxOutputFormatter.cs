@@ -18,7 +18,7 @@ public sealed class XlsxOutputFormatter : OutputFormatter
         var http = context.HttpContext;
         var set = CsvOutputFormatter.Attach(http, "xlsx");
         var table = CsvOutputFormatter.TableOf(context, "XLSX");
-        var importedAt = DateTime.SpecifyKind(http.RequestServices.GetRequiredService<CatalogueSnapshot>().Dataset.ImportedAtUtc, DateTimeKind.Utc);
-        await XlsxEntityWriter.WriteAsync(http.Response.Body, [(XlsxEntityWriter.SheetName(set.Split('(')[0]), table)], importedAt, http.RequestAborted);
+        var published = http.RequestServices.GetRequiredService<CatalogueSnapshot>().PublishedAt.UtcDateTime;
+        await XlsxEntityWriter.WriteAsync(http.Response.Body, [(XlsxEntityWriter.SheetName(set.Split('(')[0]), table)], published, http.RequestAborted);
     }
 }

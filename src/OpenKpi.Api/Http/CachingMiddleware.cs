@@ -22,7 +22,6 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
 
     // The API's own file: its write time is when this build was made, which changes the OpenAPI document and may change any answer.
     // (A single-file bundle has no file of its own: then the import alone decides.)
-    private static readonly DateTime BuiltAtUtc = typeof(CachingMiddleware).Assembly.Location is { Length: > 0 } file ? File.GetLastWriteTimeUtc(file) : DateTime.MinValue;
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -69,13 +68,11 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
     public static EntityTagHeaderValue ETagOf(HttpRequest request, CatalogueSnapshot catalogue) =>
         new(RequestKey.ETag(request, catalogue.Dataset.Version));
 
-    /// <summary>When the answers last changed: the dataset's import, or this build of the API if it is later; to the second, as HTTP dates are.</summary>
-    public static DateTimeOffset LastModifiedOf(CatalogueSnapshot catalogue)
-    {
-        var imported = DateTime.SpecifyKind(catalogue.Dataset.ImportedAtUtc, DateTimeKind.Utc);
-        var changed = imported > BuiltAtUtc ? imported : BuiltAtUtc;
-        return new DateTimeOffset(changed.AddTicks(-(changed.Ticks % TimeSpan.TicksPerSecond)), TimeSpan.Zero);
-    }
+    /// <summary>
+    /// When the answers last changed: the day the dataset's revision was published, the same on every replica (an upgrade of the
+    /// API that writes other bytes changes the ETag, which If-None-Match compares first).
+    /// </summary>
+    public static DateTimeOffset LastModifiedOf(CatalogueSnapshot catalogue) => catalogue.PublishedAt;
 
     /// <summary>Passes an answer's bytes on, unless it is a 200: then it becomes a bodiless 304.</summary>
     private sealed class NotModifiedWhenFound(Stream inner, HttpResponse response, Action<HttpResponse> stamp) : Stream

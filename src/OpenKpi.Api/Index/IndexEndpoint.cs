@@ -36,7 +36,8 @@ public static class IndexEndpoint
             dataset = new
             {
                 version = catalogue.Dataset.Version,
-                importedAtUtc = catalogue.Dataset.ImportedAtUtc,
+                revision = catalogue.LatestRevision?.Id,
+                publishedOn = catalogue.LatestRevision?.PublishedOn,
                 documents = catalogue.Documents.Count,
                 indicators = catalogue.Indicators.Count,
                 targets = catalogue.Targets.Count,

@@ -28,6 +28,15 @@ public sealed class CatalogueSnapshot
     /// <summary>The revision these records are; null for a dataset without a revision log.</summary>
     public Revision? LatestRevision => Revisions.Count > 0 ? Revisions[^1] : null;
 
+    /// <summary>
+    /// When these records were published: their revision's day (midnight UTC). What answers give as Last-Modified and date their
+    /// files with, so that every replica and rebuild of the same revision is the same bytes; no import time or machine value is
+    /// served. A dataset without a revision log has 1980-01-01, the earliest date a zip entry holds.
+    /// </summary>
+    public DateTimeOffset PublishedAt => LatestRevision is { } revision
+        ? new DateTimeOffset(revision.PublishedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
+        : new DateTimeOffset(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public IReadOnlyDictionary<string, Province> ProvincesById { get; }
     public IReadOnlyDictionary<string, Document> DocumentsById { get; }
     public IReadOnlyDictionary<string, Group> GroupsById { get; }
