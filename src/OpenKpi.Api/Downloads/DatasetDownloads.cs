@@ -74,14 +74,9 @@ public sealed class DatasetDownloads : IDisposable
         return new DownloadFile(name, mediaType, stream.Length, sha256, path, (stream as MemoryStream)?.ToArray());
     }
 
+    // The sets of the dataset; the revision log is not one of them (each revision has a download of its own).
     private static IEnumerable<(string Name, Type Type, IReadOnlyList<object> Rows)> Sets(CatalogueSnapshot c) =>
-    [
-        Set("Provinces", c.Provinces), Set("Documents", c.Documents), Set("Groups", c.Groups), Set("Units", c.Units),
-        Set("Frequencies", c.Frequencies), Set("Agencies", c.Agencies), Set("Indicators", c.Indicators),
-        Set("Targets", c.Targets), Set("CatalogueEntries", c.CatalogueEntries),
-    ];
-
-    private static (string Name, Type Type, IReadOnlyList<object> Rows) Set<T>(string name, IReadOnlyList<T> rows) where T : class => (name, typeof(T), rows);
+        CatalogueSets.All.Select(s => (s.Name, s.Type, (IReadOnlyList<object>)s.Served(c)));
 
     private void WriteJson(Stream stream)
     {

@@ -79,19 +79,7 @@ public static class IndexEndpoint
         });
 
     /// <summary>The records of each entity set, in the order of the model.</summary>
-    public static Dictionary<string, int> SetCounts(CatalogueSnapshot catalogue) => new()
-    {
-        ["Provinces"] = catalogue.Provinces.Count,
-        ["Documents"] = catalogue.Documents.Count,
-        ["Groups"] = catalogue.Groups.Count,
-        ["Units"] = catalogue.Units.Count,
-        ["Frequencies"] = catalogue.Frequencies.Count,
-        ["Agencies"] = catalogue.Agencies.Count,
-        ["Indicators"] = catalogue.Indicators.Count,
-        ["Targets"] = catalogue.Targets.Count,
-        ["CatalogueEntries"] = catalogue.CatalogueEntries.Count,
-        ["Revisions"] = catalogue.Revisions.Count,
-    };
+    public static Dictionary<string, int> SetCounts(CatalogueSnapshot catalogue) => CatalogueSets.Served.ToDictionary(s => s.Name, s => s.Served(catalogue).Count);
 
     /// <summary>
     /// Whether the Accept header ranks text/html above JSON, by q-values (RFC 9110 §12.5.1: the most specific

@@ -3,6 +3,7 @@ using Microsoft.OData.Edm.Csdl;
 using Microsoft.OData.Edm.Vocabularies;
 using Microsoft.OData.Edm.Vocabularies.V1;
 using Microsoft.OData.ModelBuilder;
+using OpenKpi.Domain.Catalogue;
 using OpenKpi.Domain.Entities;
 
 namespace OpenKpi.Api.OData;
@@ -15,16 +16,7 @@ public static class EdmModelFactory
     public static IEdmModel Build()
     {
         var builder = new ODataConventionModelBuilder { Namespace = Namespace, ContainerName = "Catalogue" };
-        builder.EntitySet<Province>("Provinces");
-        builder.EntitySet<Document>("Documents");
-        builder.EntitySet<Group>("Groups");
-        builder.EntitySet<Unit>("Units");
-        builder.EntitySet<Frequency>("Frequencies");
-        builder.EntitySet<Agency>("Agencies");
-        builder.EntitySet<Indicator>("Indicators");
-        builder.EntitySet<Target>("Targets");
-        builder.EntitySet<CatalogueEntry>("CatalogueEntries");
-        builder.EntitySet<Revision>("Revisions");
+        foreach (var set in CatalogueSets.Served) builder.AddEntitySet(set.Name, builder.AddEntityType(set.Type));
 
         // Clients see one short namespace, not the CLR one.
         foreach (var type in builder.StructuralTypes) type.Namespace = Namespace;

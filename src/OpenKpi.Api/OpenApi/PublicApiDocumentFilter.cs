@@ -1,3 +1,4 @@
+using OpenKpi.Domain.Catalogue;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -9,20 +10,7 @@ namespace OpenKpi.Api.OpenApi;
 /// </summary>
 public sealed class PublicApiDocumentFilter : IDocumentFilter
 {
-    private static readonly Dictionary<string, string> SetDescriptions = new()
-    {
-        ["Provinces"] = "Provinces, keyed by ISO 3166-2 code, with their successor after the 1 July 2025 reorganisation.",
-        ["Documents"] = "Source documents with their legal citation; ProvinceId is null where the source names none.",
-        ["Groups"] = "The thematic taxonomy every indicator belongs to.",
-        ["Units"] = "Units as Vietnamese documents write them, with the base unit and multiplier that make values comparable.",
-        ["Frequencies"] = "Reporting frequencies, keyed by SDMX code where one fits.",
-        ["Agencies"] = "Organisations named as lead, coordinating or reporting agencies, with their 2025 successors.",
-        ["Indicators"] = "Harmonised indicators: one concept shared by every province's row that measures it.",
-        ["Targets"] = "Published targets: wording and value as published beside the parsed comparator and bounds.",
-        ["CatalogueEntries"] = "Rows of indicator catalogues: what a province reports, how often and by whom.",
-        ["Revisions"] = "The dataset's published revisions: when, why, what each added, changed and removed, and its whole dataset as it was. " +
-            "Prefer: odata.track-changes on any set gives a delta link; $deltatoken=<revision Id> returns what changed since that revision.",
-    };
+    private static readonly Dictionary<string, string> SetDescriptions = CatalogueSets.Served.ToDictionary(s => s.Name, s => s.Description);
 
     public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)
     {

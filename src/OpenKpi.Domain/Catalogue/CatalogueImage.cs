@@ -22,8 +22,7 @@ public static class CatalogueImage
             .Where(p => p.CanWrite && p.GetCustomAttribute<BsonIgnoreAttribute>() is null)
             .OrderBy(p => p.MetadataToken).ToArray();
 
-    private static readonly Type[] Entities =
-        [typeof(Province), typeof(Document), typeof(Group), typeof(Unit), typeof(Frequency), typeof(Agency), typeof(Indicator), typeof(Target), typeof(CatalogueEntry)];
+    private static readonly Type[] Entities = CatalogueSets.All.Select(s => s.Type).ToArray();
 
     /// <summary>Names every entity's stored properties and their types: an image written for other entity types is not read.</summary>
     public static string Layout { get; } = string.Join(";", Entities.Select(t =>
@@ -88,11 +87,7 @@ public static class CatalogueImage
     }
 
     private static IEnumerable<(Type Type, IReadOnlyList<object> Rows)> Collections(CatalogueData data) =>
-    [
-        (typeof(Province), data.Provinces), (typeof(Document), data.Documents), (typeof(Group), data.Groups),
-        (typeof(Unit), data.Units), (typeof(Frequency), data.Frequencies), (typeof(Agency), data.Agencies),
-        (typeof(Indicator), data.Indicators), (typeof(Target), data.Targets), (typeof(CatalogueEntry), data.CatalogueEntries),
-    ];
+        CatalogueSets.All.Select(s => (s.Type, s.Records(data)));
 
     private static List<T> Rows<T>(BinaryReader reader, string[] strings)
     {

@@ -183,37 +183,12 @@ public sealed class CatalogueSnapshot
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Lazy<Text.ISearchIndex>> _search = new();
 
     /// <summary>The entity set whose entities are of <paramref name="entityType"/>.</summary>
-    public System.Collections.IList EntitiesOf(Type entityType) => entityType.Name switch
-    {
-        nameof(Province) => (System.Collections.IList)Provinces,
-        nameof(Document) => (System.Collections.IList)Documents,
-        nameof(Group) => (System.Collections.IList)Groups,
-        nameof(Unit) => (System.Collections.IList)Units,
-        nameof(Frequency) => (System.Collections.IList)Frequencies,
-        nameof(Agency) => (System.Collections.IList)Agencies,
-        nameof(Indicator) => (System.Collections.IList)Indicators,
-        nameof(Target) => (System.Collections.IList)Targets,
-        nameof(CatalogueEntry) => (System.Collections.IList)CatalogueEntries,
-        nameof(Revision) => (System.Collections.IList)Revisions,
-        _ => throw new ArgumentException($"{entityType} is not an entity set of the catalogue.", nameof(entityType)),
-    };
+    public System.Collections.IList EntitiesOf(Type entityType) => CatalogueSets.Of(entityType).Served(this);
 
     /// <summary>The search index of the entity set of <paramref name="entityType"/>, built on first use.</summary>
     public Text.ISearchIndex SearchIndexOf(Type entityType) =>
-        _search.GetOrAdd(entityType, type => new Lazy<Text.ISearchIndex>(() => type.Name switch
-        {
-            nameof(Province) => new Text.SearchIndex<Province>(Provinces),
-            nameof(Document) => new Text.SearchIndex<Document>(Documents),
-            nameof(Group) => new Text.SearchIndex<Group>(Groups),
-            nameof(Unit) => new Text.SearchIndex<Unit>(Units),
-            nameof(Frequency) => new Text.SearchIndex<Frequency>(Frequencies),
-            nameof(Agency) => new Text.SearchIndex<Agency>(Agencies),
-            nameof(Indicator) => new Text.SearchIndex<Indicator>(Indicators),
-            nameof(Target) => new Text.SearchIndex<Target>(Targets),
-            nameof(CatalogueEntry) => new Text.SearchIndex<CatalogueEntry>(CatalogueEntries),
-            nameof(Revision) => new Text.SearchIndex<Revision>(Revisions),
-            _ => throw new ArgumentException($"{type} is not an entity set of the catalogue.", nameof(entityType)),
-        })).Value;
+        _search.GetOrAdd(entityType, type => new Lazy<Text.ISearchIndex>(() =>
+            (Text.ISearchIndex)Activator.CreateInstance(typeof(Text.SearchIndex<>).MakeGenericType(type), EntitiesOf(type))!)).Value;
 
     /// <summary>Builds the search indexes of the large sets, so that the first $search does not wait for them.</summary>
     public void WarmSearch()
