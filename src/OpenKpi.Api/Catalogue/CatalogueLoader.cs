@@ -6,7 +6,7 @@ namespace OpenKpi.Api.Catalogue;
 
 /// <summary>
 /// Opens the catalogue at start-up and never loses data doing it:
-/// no database → build it from seeds; seeds changed → rebuild, but keep serving the existing database
+/// no database → build it from seeds; seeds changed, or the code that builds records from them → rebuild, but keep serving the existing database
 /// when the new seeds are invalid or the file system is read-only; a corrupt database or one of another
 /// schema → moved aside (never deleted) and rebuilt. Only "no usable database and invalid seeds" stops start-up.
 /// </summary>
@@ -24,7 +24,14 @@ public sealed class CatalogueLoader(IOptions<CatalogueOptions> options, IHostEnv
         }
         else if (SeedVersion(seeds) is { } version && version != existing.Dataset.Version)
         {
-            existing = Refresh(seeds, database, existing, version);
+            logger.LogInformation("The seeds (dataset {Version}) differ from the database (dataset {Existing}): rebuilding", version, existing.Dataset.Version);
+            existing = Refresh(seeds, database, existing);
+        }
+        else if (existing.Dataset.Fingerprint != CatalogueFingerprint.Current && Directory.Exists(seeds))
+        {
+            logger.LogInformation("The database was built by other code (fingerprint {Existing}, this build {Current}): rebuilding it from the same seeds",
+                existing.Dataset.Fingerprint, CatalogueFingerprint.Current);
+            existing = Refresh(seeds, database, existing);
         }
         logger.LogInformation("Catalogue {Version} loaded from {Database}: {Targets} targets, {Indicators} indicators, {Entries} catalogue entries",
             existing.Dataset.Version, database, existing.Targets.Count, existing.Indicators.Count, existing.CatalogueEntries.Count);
@@ -47,12 +54,11 @@ public sealed class CatalogueLoader(IOptions<CatalogueOptions> options, IHostEnv
         }
     }
 
-    // The seeds changed since the database was built: rebuild it, or keep serving it and say why not.
-    private CatalogueData Refresh(string seeds, string database, CatalogueData existing, string version)
+    // The seeds or the code changed since the database was built: rebuild it, or keep serving it and say why not.
+    private CatalogueData Refresh(string seeds, string database, CatalogueData existing)
     {
         try
         {
-            logger.LogInformation("The seeds (dataset {Version}) differ from the database (dataset {Existing}): rebuilding", version, existing.Dataset.Version);
             return SeedImporter.Import(seeds, database, clock);
         }
         catch (SeedValidationException e)

@@ -33,4 +33,18 @@ public sealed record DatasetInfo
     public required string Version { get; init; }
     public DateTime ImportedAtUtc { get; init; }
     public int Schema { get; init; } = CurrentSchema;
+
+    /// <summary>What built the records (<see cref="CatalogueFingerprint.Current"/>); a database built by other code is rebuilt.</summary>
+    public string Fingerprint { get; init; } = "";
+}
+
+/// <summary>
+/// Everything that shapes the records besides the seeds: the build of the domain code (the importer, the target-value parser,
+/// the entity types; a deterministic build gives the same source the same id) and the layout of the stored types in full.
+/// Fix the parser or reorder an enum, and an existing database no longer matches, so it is rebuilt as a changed seed would be.
+/// </summary>
+public static class CatalogueFingerprint
+{
+    public static string Current { get; } = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+        typeof(CatalogueFingerprint).Assembly.ManifestModule.ModuleVersionId.ToString("N") + "\n" + CatalogueImage.Layout)))[..16];
 }

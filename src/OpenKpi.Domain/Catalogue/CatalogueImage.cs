@@ -24,9 +24,20 @@ public static class CatalogueImage
 
     private static readonly Type[] Entities = CatalogueSets.All.Select(s => s.Type).ToArray();
 
-    /// <summary>Names every entity's stored properties and their types: an image written for other entity types is not read.</summary>
+    /// <summary>
+    /// Names every entity's stored properties and their types in full (generic arguments, and each enum's members with their
+    /// numbers, which the image stores): an image written for other entity types is not read.
+    /// </summary>
     public static string Layout { get; } = string.Join(";", Entities.Select(t =>
-        t.Name + "(" + string.Join(",", Stored(t).Select(p => p.Name + ":" + p.PropertyType.Name)) + ")"));
+        t.FullName + "(" + string.Join(",", Stored(t).Select(p => p.Name + ":" + TypeName(p.PropertyType))) + ")"));
+
+    private static string TypeName(Type type) => type switch
+    {
+        { IsEnum: true } => type.FullName + "{" + string.Join(",", Enum.GetNames(type).Select(n => $"{n}={Convert.ToInt64(Enum.Parse(type, n), System.Globalization.CultureInfo.InvariantCulture)}")) + "}",
+        { IsGenericType: true } => type.GetGenericTypeDefinition().FullName + "<" + string.Join(",", type.GetGenericArguments().Select(TypeName)) + ">",
+        { IsArray: true } => TypeName(type.GetElementType()!) + "[]",
+        _ => type.FullName!,
+    };
 
     public static void Write(Stream stream, CatalogueData data)
     {

@@ -40,6 +40,22 @@ public sealed class StartupFaultTests : IDisposable
         Assert.Equal(DatasetInfo.CurrentSchema, CatalogueStore.Read(Database).Dataset.Schema);
     }
 
+    /// <summary>A database built by other code (another parser, reordered enums: another build of the domain) is rebuilt from the same seeds.</summary>
+    [Fact]
+    public async Task ADatabaseBuiltByOtherCodeIsRebuiltFromTheSameSeeds()
+    {
+        var data = SeedImporter.Load(Seeds);
+        var stale = data.Targets[0] with { Lower = 123456m };   // what an older parser might have stored
+        CatalogueStore.Write(Database, data with { Dataset = data.Dataset with { Fingerprint = "another-build" }, Targets = [stale, .. data.Targets.Skip(1)] });
+
+        await using var app = new KpiApplication { SeedDirectory = Seeds, DatabasePath = Database };
+        var target = await app.GetJson($"/odata/Targets('{stale.Id}')");
+
+        Assert.Contains(app.Logs, l => l.Contains("built by other code", StringComparison.Ordinal) && l.Contains("another-build", StringComparison.Ordinal));
+        Assert.Equal(data.Targets[0].Lower, (decimal?)target["Lower"]);
+        Assert.Equal(OpenKpi.Domain.Catalogue.CatalogueFingerprint.Current, CatalogueStore.Read(Database).Dataset.Fingerprint);
+    }
+
     [Fact]
     public async Task InvalidSeedsWithADatabaseKeepServingTheDatabaseAndLogTheErrors()
     {

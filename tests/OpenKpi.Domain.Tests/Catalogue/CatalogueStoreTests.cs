@@ -86,3 +86,18 @@ public sealed class CatalogueStoreTests : IDisposable
         if (File.Exists(_path)) File.Delete(_path);
     }
 }
+
+/// <summary>The image's layout names each stored property's type in full, so that a changed type or enum is a changed layout.</summary>
+public sealed class CatalogueLayoutTests
+{
+    [Fact]
+    public void TheLayoutNamesNullablesGenericArgumentsAndEveryEnumMemberWithItsNumber()
+    {
+        var layout = OpenKpi.Domain.Catalogue.CatalogueImage.Layout;
+
+        Assert.Contains("Lower:System.Nullable`1<System.Decimal>", layout);
+        Assert.Contains("SuccessorIds:System.String[]", layout);
+        foreach (var member in Enum.GetValues<OpenKpi.Domain.Entities.Comparator>())
+            Assert.Contains($"{member}={(int)member}", layout);
+    }
+}
