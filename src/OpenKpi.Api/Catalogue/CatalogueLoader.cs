@@ -81,7 +81,7 @@ public static class CatalogueServiceExtensions
     /// <summary>Registers the in-memory catalogue every request queries.</summary>
     public static IServiceCollection AddKpiCatalogue(this IServiceCollection services)
     {
-        services.AddOptions<CatalogueOptions>().BindConfiguration(CatalogueOptions.Section);
+        services.AddOptions<CatalogueOptions>().BindConfiguration(CatalogueOptions.Section).ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CatalogueLoader>();
         services.AddSingleton(sp => sp.GetRequiredService<CatalogueLoader>().Load());

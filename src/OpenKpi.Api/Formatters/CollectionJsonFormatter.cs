@@ -15,15 +15,6 @@ using OpenKpi.Api.OData;
 
 namespace OpenKpi.Api.Formatters;
 
-/// <summary>Section "Serialization".</summary>
-public sealed class SerializationOptions
-{
-    public const string Section = "Serialization";
-
-    /// <summary>Off: every answer is written by the OData library (the reference the fast writer is tested against).</summary>
-    public bool FastCollections { get; set; } = true;
-}
-
 /// <summary>
 /// Writes the commonest answer, a page of entities (whole, or with a $select of plain properties), as
 /// the OData library would write it with minimal metadata, byte for byte, but without its serializer,

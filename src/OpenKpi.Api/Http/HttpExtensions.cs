@@ -19,16 +19,19 @@ public static class HttpExtensions
     /// <summary>What every open-data client gets: CORS for any origin (read-only methods), Brotli and gzip, a fair share of the service, repeated answers from memory.</summary>
     public static IServiceCollection AddKpiHttp(this IServiceCollection services)
     {
-        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options => options.AddServerHeader = false);
         services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, ConnectionMemoryPoolFactory>();   // registered after Kestrel's, so it is the one Kestrel gets
-        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
-        services.AddOptions<ResponseCacheOptions>().BindConfiguration(ResponseCacheOptions.Section);
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ResponseCacheOptions>().BindConfiguration(ResponseCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ConcurrencyOptions>().BindConfiguration(ConcurrencyOptions.Section)
             .Validate(o => o.QueryPermits > 0 && o.CostlyPermits > 0 && o.QueryQueue >= 0 && o.CostlyQueue >= 0, "Concurrency: permits must be positive, queues not negative.")
             .ValidateOnStart();
         services.AddSingleton<QueryAdmission>();
-        services.AddOptions<ForwardedProxyOptions>().BindConfiguration(ForwardedProxyOptions.Section);
+        services.AddOptions<ForwardedProxyOptions>().BindConfiguration(ForwardedProxyOptions.Section)
+            .Validate(o => o.KnownProxies.All(p => System.Net.IPAddress.TryParse(p, out _)) && o.KnownNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)),
+                "ForwardedHeaders: KnownProxies are IP addresses (\"10.0.0.5\"), KnownNetworks CIDR networks (\"10.0.0.0/8\").")
+            .ValidateOnStart();
         // X-Forwarded-For and -Proto are believed only from the proxies configured: the defaults (loopback) are cleared,
         // so that no client can choose its own address for the rate limit by sending the header.
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ForwardedProxyOptions>>((options, proxies) =>

@@ -9,21 +9,6 @@ using OpenKpi.Domain.Catalogue;
 
 namespace OpenKpi.Api.Http;
 
-/// <summary>Section "ResponseCache": the serialised answers kept for repeated queries.</summary>
-public sealed class ResponseCacheOptions
-{
-    public const string Section = "ResponseCache";
-
-    /// <summary>Off only to measure the uncached path.</summary>
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>Memory the cached answers may take in all.</summary>
-    public int SizeLimitMegabytes { get; set; } = 64;
-
-    /// <summary>A larger answer (a whole-set CSV, say) is served but not kept.</summary>
-    public int MaxEntryKilobytes { get; set; } = 1024;
-}
-
 /// <summary>
 /// Repeated queries are answered with the bytes of the first answer. The dataset never changes while the
 /// process runs, so an answer is a function of the request's <see cref="RequestKey"/> (so $top=5&amp;$skip=5

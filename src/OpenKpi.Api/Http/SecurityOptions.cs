@@ -8,12 +8,3 @@ public sealed class SecurityOptions
     /// <summary>Redirect HTTP to HTTPS and send HSTS. Off by default: most deployments terminate TLS in a proxy.</summary>
     public bool EnforceHttps { get; set; }
 }
-
-/// <summary>Section "RateLimiting": requests each client address may make per window.</summary>
-public sealed class RateLimitOptions
-{
-    public const string Section = "RateLimiting";
-
-    public int PermitLimit { get; set; } = 600;
-    public int WindowSeconds { get; set; } = 60;
-}
