@@ -107,6 +107,7 @@ public static class HttpExtensions
         app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseCors(CorsPolicy);
         app.UseRateLimiter();
+        app.UseMiddleware<RevisionBoundLinks>();   // before the cache and routing: every next link names the revision it pages
         return app;
     }
 

@@ -135,6 +135,28 @@ public sealed class DeltaTests : IAsyncLifetime
         Assert.EndsWith($"/odata/Targets?$deltatoken={_latest}", (string)pages[^1]["@odata.deltaLink"]!);
     }
 
+    /// <summary>A rolling update: a next link minted by a replica of the revision before, followed on one of the new revision.</summary>
+    [Fact]
+    public async Task ANextLinkFromAnotherRevisionAnswersGoneNeverAPageOfOtherData()
+    {
+        await using var before = new KpiApplication();   // the committed seeds: the revision before this folder's
+        foreach (var url in new[] { "/odata/Targets", "/odata/Targets?$select=Id&$expand=Province", "/odata/Indicators?$filter=GroupId ne 'x'" })
+        {
+            var next = (string)(await before.GetJson(url))["@odata.nextLink"]!;
+            Assert.Contains($"revision={int.Parse(_latest) - 1}", next);
+
+            using var response = await _app.CreateClient().GetAsync(new Uri(next).PathAndQuery);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+            Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
+            Assert.Contains("Start over", (string)body["error"]!["message"]!);
+            Assert.Null(body["value"]);
+        }
+        var sameRevision = (string)(await _app.GetJson("/odata/Targets"))["@odata.nextLink"]!;
+        Assert.Contains($"revision={_latest}", sameRevision);
+        Assert.NotEmpty((await _app.GetJson(new Uri(sameRevision).PathAndQuery))["value"]!.AsArray());
+    }
+
     [Theory]
     [InlineData("/odata/Agencies?$deltatoken=99", HttpStatusCode.Gone)]
     [InlineData("/odata/Agencies?$deltatoken=abc", HttpStatusCode.Gone)]
