@@ -30,6 +30,7 @@ public sealed class KpiApplication : WebApplicationFactory<Program>
         builder.UseSetting("Catalogue:SeedDirectory", SeedDirectory);
         builder.UseSetting("Catalogue:DatabasePath", DatabasePath);
         builder.UseSetting("RateLimiting:PermitLimit", RateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Drain:ReadinessGraceSeconds", "0");   // a test host stops at once (DrainTests sets its own)
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(new ListLoggerProvider(Logs)));
     }
