@@ -45,6 +45,8 @@ public static class DeltaTracking
             throw new ODataException($"A delta link takes $filter only, besides $deltatoken; drop {string.Join(", ", offending)}. " +
                 "A delta answers whole records: every one that changed since the token's revision, and each one removed.");
         if (request.WantsTable()) throw new ODataException($"{request.TableFormat()} is not offered for a delta; ask for JSON (the default).");
+        if (queryable.ElementType.GetProperty("RevisionId") is null)
+            throw new ODataException("The revision log has no delta of its own: every revision is listed in /odata/Revisions, the newest last.");
         var seen = RevisionIndex(catalogue, token);
         var later = catalogue.Revisions.Skip(seen + 1).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         var entity = Expression.Parameter(queryable.ElementType, "e");
@@ -91,7 +93,8 @@ public static class DeltaTracking
     public static void OnLastPage(HttpRequest request, CatalogueSnapshot catalogue)
     {
         var feature = request.ODataFeature();
-        if (catalogue.LatestRevision is null || !TracksChanges(request) || feature.Path?.LastSegment is not EntitySetSegment || request.WantsTable()) return;
+        if (catalogue.LatestRevision is null || !TracksChanges(request) || feature.Path?.LastSegment is not EntitySetSegment { EntitySet.Name: not "Revisions" }
+            || request.WantsTable()) return;
         // The delta link repeats the $filter only: a read shaped otherwise ($top, $select, $expand …) is answered without tracking; $skip is what next links page with.
         if (request.Query.Keys.Any(k => k.StartsWith('$') && k is not ("$filter" or "$count" or "$format" or "$skip" or "$skiptoken"))) return;
         var headers = request.HttpContext.Response.Headers;

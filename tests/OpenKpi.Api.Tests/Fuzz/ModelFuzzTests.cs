@@ -484,7 +484,7 @@ public sealed class ModelFuzzTests(KpiApplication app, ITestOutputHelper output)
             var used = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < optionCount; i++)
             {
-                var (name, value) = random.Next(onCount ? 3 : 20) switch
+                var (name, value) = random.Next(onCount ? 3 : 22) switch
                 {
                     0 or 1 or 2 or 3 => ("$filter", Bool(new Scope(type, "", 0), 3)),
                     4 or 5 => ("$expand", ExpandList(type, 1)),
@@ -500,6 +500,8 @@ public sealed class ModelFuzzTests(KpiApplication app, ITestOutputHelper output)
                     17 when random.Next(5) == 0 => ("$compute", $"{Int(new Scope(type, "", 0), 1)} as Computed"),
                     17 => ("$orderby", OrderBy(type, "")),
                     18 => ("$expand", random.Next(6) != 0 ? "*" : "*($levels=2)"),
+                    19 => ("$deltatoken", Pick(["1", "2", "0", "99", "abc", ""])),
+                    20 => ("revision", Pick(["1", "2", "0", "x"])),
                     _ => ("$filter", Bool(new Scope(type, "", 0), 1)),
                 };
                 if (used.Add(name)) options.Add((name, value));
@@ -510,8 +512,9 @@ public sealed class ModelFuzzTests(KpiApplication app, ITestOutputHelper output)
             if (random.Next(5) == 0) headers.Add(("Accept", Pick(Accepts)));
             if (random.Next(10) == 0)
             {
-                headers.Add(random.Next(7) switch
+                headers.Add(random.Next(8) switch
                 {
+                    7 => ("Prefer", Pick(["odata.track-changes", "odata.track-changes, odata.maxpagesize=5", "return=minimal"])),
                     0 => ("Host", "a..b"),
                     1 => ("Host", "a'b"),
                     2 => ("Host", "xn--zz"),
