@@ -15,7 +15,7 @@
 # Usage: tests/benchmark/hostile.sh [--quick]    (--quick: short phases and a smaller dataset, for trying it out)
 # Environment: DURATION (s, each phase; 20, quick 5), WARMUP (s; 10, quick 3), TARGETS (dataset size; the national
 # dataset, quick 30000; "national" for it in a quick run), CHEAP_CONNECTIONS (1), TIMEOUT (wrk's, s; 10),
-# QUERIES (the attack URLs; tests/benchmark/hostile-queries.txt), SINGLE (0: skip phase 3, for comparing builds on phases 1 and 2; 1), SINGLE_TIMEOUT (s, each single request; 60, quick 20), IDLE_TIMEOUT (s to wait for the API to stop computing
+# QUERIES (the attack URLs; tests/benchmark/hostile-queries.txt), HOSTILE_PORT (the API's port; 5211), SINGLE (0: skip phase 3, for comparing builds on phases 1 and 2; 1), SINGLE_TIMEOUT (s, each single request; 60, quick 20), IDLE_TIMEOUT (s to wait for the API to stop computing
 # before the API is restarted; 30, quick 15), TOTAL_TIMEOUT (s, the whole run; 1800, quick 900).
 set -euo pipefail
 quick=0; [ "${1:-}" = "--quick" ] && quick=1
@@ -35,7 +35,7 @@ TIMEOUT=${TIMEOUT:-10}
 SINGLE_TIMEOUT=${SINGLE_TIMEOUT:-$([ $quick = 1 ] && echo 20 || echo 60)}
 IDLE_TIMEOUT=${IDLE_TIMEOUT:-$([ $quick = 1 ] && echo 15 || echo 30)}
 ATTACK_CONNECTIONS=4
-port=5211
+port=${HOSTILE_PORT:-5211}
 base=http://127.0.0.1:$port
 out=$bench/hostile-results.md
 hz=$(getconf CLK_TCK)
