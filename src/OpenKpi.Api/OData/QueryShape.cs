@@ -9,7 +9,8 @@ namespace OpenKpi.Api.OData;
 /// A query expression made ready for LINQ to Objects and split into its shape and its values: Queryable
 /// calls become Enumerable calls, snapshot roots become their collections, and every constant becomes an
 /// element of <see cref="Arguments"/>. Two queries that differ only in their constants ($filter=Year eq 2023
-/// and $filter=Year eq 2024) have the same <see cref="Key"/>, so one compiled delegate serves both.
+/// and $filter=Year eq 2024) have the same <see cref="Key"/>, so one compiled delegate serves both. A page of an
+/// ordering is selected without sorting the whole source (<see cref="OrderedWindow"/>).
 /// </summary>
 internal sealed class QueryShape
 {
@@ -35,7 +36,7 @@ internal sealed class QueryShape
         Expression enumerable;
         try
         {
-            enumerable = SafeEvaluation.Apply(new ToEnumerable().Visit(expression));
+            enumerable = OrderedWindow.Rewrite(SafeEvaluation.Apply(new ToEnumerable().Visit(expression)));
         }
         catch (NotSupportedException)
         {
