@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using OpenKpi.Api.Tests.Infrastructure;
+using OpenKpi.Domain.Catalogue;
 using OpenKpi.Domain.Targets;
 
 namespace OpenKpi.Api.Tests.Aggregation;
@@ -51,6 +53,23 @@ public sealed class ApplyTests(KpiApplication app)
         var page = await app.GetJson("/odata/Targets?$apply=groupby((DocumentId),aggregate($count as Count))&$orderby=Count desc&$top=2");
 
         Assert.Equal(expected, page["value"]!.AsArray().Select(r => (string)r!["DocumentId"]!));
+    }
+
+    [Fact]
+    public async Task GroupByTwoNavigationPathsCountsAndSumsEachPairOnce()
+    {
+        // Groups keyed by nested wrappers, some null (targets with no province or no indicator): GroupKeyComparer's case.
+        var targets = app.Services.GetRequiredService<CatalogueSnapshot>().Targets;
+        var expected = targets.GroupBy(t => (Province: t.Province?.Name, Indicator: t.Indicator?.Name))
+            .ToDictionary(g => g.Key, g => (Count: g.Count(), Sum: g.Sum(t => t.Lower) ?? 0m));
+
+        var (rows, _) = await app.GetAllPages("/odata/Targets?$apply=groupby((Province/Name,Indicator/Name),aggregate($count as C,Lower with sum as S))");
+
+        var actual = rows.ToDictionary(
+            r => ((string?)r!["Province"]?["Name"], (string?)r!["Indicator"]?["Name"]),
+            r => ((int)r!["C"]!, (decimal?)r!["S"] ?? 0m));
+        Assert.Equal(expected.Count, actual.Count);
+        Assert.Equal(expected.OrderBy(p => p.Key.ToString(), StringComparer.Ordinal), actual.OrderBy(p => p.Key.ToString(), StringComparer.Ordinal));
     }
 
     [Theory]
