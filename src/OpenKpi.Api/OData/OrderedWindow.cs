@@ -18,7 +18,7 @@ public static class OrderedWindow
     /// The largest window (skip + take) selected here; a deeper one goes LINQ's way, whose partial sort is the faster
     /// when most of the keys must be kept anyway. Pages are 100 rows, so a client paging 100 pages deep stays here.
     /// </summary>
-    public const int MaxWindow = 10_000;
+    public const int MaxWindow = QueryLimits.MaxComputedOrderWindow;
 
     /// <summary>
     /// Rows <paramref name="skip"/> to <paramref name="skip"/> + <paramref name="take"/> of <paramref name="source"/> in

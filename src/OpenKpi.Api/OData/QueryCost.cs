@@ -43,6 +43,11 @@ public static class QueryCost
         if (options.Compute is not null) throw Refused("$compute is not offered; select the properties and compute in the client.");
 
         var answerRows = csv ? rows : Math.Min(rows, Math.Min(options.Top?.Value ?? QueryLimits.PageSize, QueryLimits.PageSize));
+        // Over a source that holds more rows than the window, however deep the $skip (a sort reads every row before it skips).
+        if (!csv && options.Apply is null && rows > QueryLimits.MaxComputedOrderWindow && ComputedOrder(options.OrderBy?.OrderByClause)
+            && (long)(options.Skip?.Value ?? 0) + answerRows > QueryLimits.MaxComputedOrderWindow)
+            throw Refused($"A page ordered by a computed $orderby may end at most {QueryLimits.MaxComputedOrderWindow:N0} rows deep (MaxComputedOrderWindow); " +
+                $"this one ends at {(long)(options.Skip?.Value ?? 0) + answerRows:N0}. Narrow the $filter, order by a property, or take the CSV.");
         long expanded = 0;
         if (options.SelectExpand?.SelectExpandClause is { } selection)
         {
@@ -62,6 +67,20 @@ public static class QueryCost
     private static double FieldMicroseconds(HttpRequest request) => Formatters.CsvFormatExtensions.WantsXlsx(request) ? 0.5 : 0.03;
 
     private static ODataException Refused(string message) => new(message);
+
+    // An $orderby with a clause that is not a property (through navigations, maybe converted): its key is computed for every row.
+    private static bool ComputedOrder(OrderByClause? clause)
+    {
+        static bool Computed(QueryNode node) => node switch
+        {
+            SingleValuePropertyAccessNode or SingleValueOpenPropertyAccessNode or ConstantNode => false,
+            ConvertNode convert => Computed(convert.Source),
+            _ => true,
+        };
+        for (; clause is not null; clause = clause.ThenBy)
+            if (Computed(clause.Expression)) return true;
+        return false;
+    }
 
     private sealed class Walk(CatalogueSnapshot catalogue)
     {

@@ -56,6 +56,13 @@ public static class QueryLimits
     /// <summary>The most fields (rows × columns) one CSV answer may hold: the whole of Targets with its five single-valued navigations expanded fits.</summary>
     public const int MaxCsvFields = 8_000_000;
 
+    /// <summary>
+    /// The deepest page ($skip plus the page) of an answer ordered by a computed $orderby (a function call or arithmetic, whose
+    /// key is made for every row): such pages are chosen as the rows are read, keeping only this many keys alive; deeper,
+    /// every row's key would live through a sort of the whole set, which pauses every other request for garbage collection.
+    /// </summary>
+    public const int MaxComputedOrderWindow = 10_000;
+
     /// <summary>How long a query may take to evaluate, in milliseconds; a request over it answers 400 and stops.</summary>
     public const int MaxEvaluationMilliseconds = 2_000;
 }

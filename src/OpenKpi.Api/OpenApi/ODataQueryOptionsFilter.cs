@@ -33,7 +33,7 @@ public sealed class ODataQueryOptionsFilter(OperationExamples examples) : IOpera
                 $"{QueryLimits.MaxLambdaItems:N0} items; functions nested at most {QueryLimits.MaxFunctionNesting} deep; at most {QueryLimits.MaxStringFunctionCalls} string-function calls; no matchesPattern.");
             if (!isCount)
             {
-                Add(operation, "$orderby", "Sort order: properties, each optionally followed by asc or desc.", example.OrderBy, JsonSchemaType.String, $"At most {QueryLimits.MaxOrderByNodeCount} clauses.");
+                Add(operation, "$orderby", "Sort order: properties, each optionally followed by asc or desc.", example.OrderBy, JsonSchemaType.String, $"At most {QueryLimits.MaxOrderByNodeCount} clauses; ordered by a computed expression, a page ends at most {QueryLimits.MaxComputedOrderWindow:N0} rows deep.");
                 Add(operation, "$top", "The most rows to return.", 10, JsonSchemaType.Integer, $"Any size: pages hold {QueryLimits.PageSize} rows; follow @odata.nextLink for the rest (it carries the $top that remains).");
                 Add(operation, "$skip", "Rows to skip before the first returned.", null, JsonSchemaType.Integer, null);
                 Add(operation, "$count", "true adds @odata.count, the number of rows matching $filter.", true, JsonSchemaType.Boolean, null);

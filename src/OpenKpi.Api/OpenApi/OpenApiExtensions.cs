@@ -41,6 +41,7 @@ public static class OpenApiExtensions
                     $"at most {QueryLimits.MaxStringFunctionCalls} string-function calls (MaxStringFunctionCalls); matchesPattern and $compute are not offered; " +
                     $"any/all and $count over collections visit at most {QueryLimits.MaxLambdaItems:N0} items, counted as rows times the largest collection crossed (MaxLambdaItems); " +
                     $"a JSON answer holds at most {QueryLimits.MaxEntitiesPerAnswer:N0} entities, expansions included (MaxEntitiesPerAnswer); " +
+                    $"a page ordered by a computed $orderby ends at most {QueryLimits.MaxComputedOrderWindow:N0} rows deep (MaxComputedOrderWindow); " +
                     $"a CSV or XLSX at most {QueryLimits.MaxCsvRows:N0} rows (MaxCsvRows) and {QueryLimits.MaxCsvFields:N0} fields (MaxCsvFields), with single-valued expansions only; " +
                     $"a query evaluates for at most {QueryLimits.MaxEvaluationMilliseconds} ms (MaxEvaluationMilliseconds). Each answers 400 naming the limit. " +
                     "When the service is evaluating as many queries as it takes, 503 with Retry-After. " +

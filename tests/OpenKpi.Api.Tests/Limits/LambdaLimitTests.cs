@@ -71,4 +71,26 @@ public sealed class LambdaLimitTests : IClassFixture<LambdaLimitTests.Generated>
 
         Assert.Equal(expected, (int)page["@odata.count"]!);
     }
+
+    /// <summary>MaxComputedOrderWindow: a computed $orderby pages as deep as the window keeps alive, and no deeper; a property order any depth.</summary>
+    [Theory]
+    [InlineData("$orderby=concat(SourceLabel,Id) desc&$skip=9900", HttpStatusCode.OK)]
+    [InlineData("$orderby=concat(SourceLabel,Id) desc&$skip=9901", HttpStatusCode.BadRequest)]
+    [InlineData("$orderby=Year add 1,Id&$skip=50000&$top=5", HttpStatusCode.BadRequest)]
+    [InlineData("$orderby=SourceLabel desc,Id&$skip=50000", HttpStatusCode.OK)]
+    [InlineData("$orderby=Province/Name,Id&$skip=20000", HttpStatusCode.OK)]
+    [InlineData("$orderby=concat(SourceLabel,Id)&$filter=ProvinceId eq 'VN-W0'&$skip=500", HttpStatusCode.OK)]
+    public async Task AComputedOrderPagesOnlyAsDeepAsItsWindow(string query, HttpStatusCode status)
+    {
+        var catalogue = _app.Services.GetRequiredService<CatalogueSnapshot>();
+        Assert.True(catalogue.Targets.Count > QueryLimits.MaxComputedOrderWindow, "the generated dataset must be larger than the window");
+
+        using var response = await _app.CreateClient().GetAsync("/odata/Targets?" + query);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(status, response.StatusCode);
+        if (status == HttpStatusCode.BadRequest)
+            Assert.Contains($"{nameof(QueryLimits.MaxComputedOrderWindow)}", (string)body["error"]!["message"]!);
+        else Assert.NotEmpty(body["value"]!.AsArray());
+    }
 }
