@@ -84,7 +84,7 @@ public sealed class SourceQuirksTests
     [Fact]
     public void ASentenceSplitAtAPageBreakIsReadAsOne()
     {
-        // domain.md warns of lines of 004 cut short and marked "�". The text received has no such mark: its
+        // An earlier domain.md warned of lines of 004 cut short and marked "�". The text received has no such mark: its
         // sentences run on across page breaks instead, as in section II.2, whose targets stand on lines 51 and 53.
         var plan = CuratedTables.Of("bd-kh2023-2023");
         var sentence = plan.Rows.Where(r => (string?)r["paragraph"] == "II.2, đoạn 1").ToList();
