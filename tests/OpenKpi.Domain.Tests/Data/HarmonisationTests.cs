@@ -107,4 +107,83 @@ public sealed class HarmonisationTests
 
         Assert.Equal(naming, documents);
     }
+
+    [Fact]
+    public void UrbanResidentsSuppliedWithWaterAreKeptApartFromThoseUsingWaterThatMeetsTheStandard()
+    {
+        // 000 line 56 "được cung cấp nước sạch" (supplied) names no standard; 001 row 21 "sử dụng nước sạch đạt chuẩn" does.
+        var supplied = RowOnSourceLine("000-phu-luc-3-2024", "được cung cấp nước sạch");
+        var standard = CuratedTables.Of("001-chi-tieu-2024").Rows.Where(r => ParentLabel(r)?.Contains("nước sạch đạt chuẩn", StringComparison.Ordinal) == true
+            && ((string)r["label"]!).Contains("đô thị", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal("urban-clean-water-supply-rate", (string?)supplied["indicatorId"]);
+        Assert.Equal("urban-clean-water-access-rate", (string?)Assert.Single(standard)["indicatorId"]);
+        Assert.Contains("urban-clean-water-access-rate", (string?)ReferenceLists.Indicators["urban-clean-water-supply-rate"]["note"]);
+        Assert.Contains("urban-clean-water-supply-rate", (string?)ReferenceLists.Indicators["urban-clean-water-access-rate"]["note"]);
+    }
+
+    [Fact]
+    public void ACountOfCommunesInTable000IsTheCommunesAddedInTheYear()
+    {
+        // Row 38's sub-row counts 2 - 3 communes beside a share of 72 - 74,5 %: not a total, so the communes added.
+        // Row 39 is worded the same way ("Số xã đạt …") and is read the same way, beside 001's "có thêm" (more).
+        var counts = CuratedTables.Of("000-phu-luc-3-2024").Rows
+            .Where(r => Regex.IsMatch(VietnameseText.Fold((string?)r["label"]), @"^(- )?so xa dat")).ToList();
+        var added = CuratedTables.Of("001-chi-tieu-2024").Rows
+            .Where(r => ParentLabel(r)?.Contains("có thêm", StringComparison.Ordinal) == true && (string?)r["unitId"] == "commune").ToList();
+
+        Assert.Equal(2, counts.Count);
+        Assert.All(counts, r => Assert.EndsWith("-added", (string?)r["indicatorId"]));
+        Assert.NotEmpty(added);
+        Assert.All(added, r => Assert.EndsWith("-added", (string?)r["indicatorId"]));
+        Assert.Contains(added, r => (string?)r["indicatorId"] == (string?)counts[1]["indicatorId"]);
+    }
+
+    [Fact]
+    public void AnIndicatorHoldingAWordingWithAQualifierTheOthersLackSaysSoInItsNote()
+    {
+        // 000 row 36 says "chất thải rắn y tế" (solid medical waste); the other rows of the indicator say "chất thải y tế".
+        var rows = CuratedTables.All.SelectMany(t => t.Rows).Where(r => (string?)r["indicatorId"] == "medical-waste-treatment-rate").ToList();
+        var solid = rows.Where(r => ((string)r["label"]!).Contains("chất thải rắn y tế", StringComparison.Ordinal)).ToList();
+
+        Assert.NotEmpty(solid);
+        Assert.True(rows.Count > solid.Count);
+        Assert.Contains("chất thải rắn y tế", (string?)ReferenceLists.Indicators["medical-waste-treatment-rate"]["note"]);
+        Assert.All(solid, r => Assert.Contains("Kept in one indicator on purpose", (string?)r["note"]));
+    }
+
+    [Fact]
+    public void VocationalTrainingIsKeptApartFromAllTraining()
+    {
+        var vocational = CuratedTables.All.SelectMany(t => t.Rows).Where(r => VietnameseText.Fold((string?)r["label"]).Contains("qua dao tao nghe", StringComparison.Ordinal)).ToList();
+
+        Assert.NotEmpty(vocational);
+        Assert.All(vocational, r =>
+        {
+            Assert.NotEqual("trained-labour-rate", (string?)r["indicatorId"]);
+            Assert.Contains("kept apart from trained-labour-rate", (string?)r["note"]);
+        });
+    }
+
+    [Fact]
+    public void NoIndicatorOfTrainedLabourHasAnOfficialEnglishName()
+    {
+        // No source gives an English name, and "workers with training" is our wording, not an established term.
+        var training = ReferenceLists.Indicators.Values.Where(i => ((string)i["name"]!).Contains("lao động qua đào tạo", StringComparison.Ordinal)).ToList();
+
+        Assert.Contains(training, i => (string?)i["id"] == "trained-labour-rate");
+        Assert.All(training, i => Assert.True((bool)i["nameEnProvisional"]!, $"{i["id"]}: '{i["nameEn"]}' is our translation"));
+    }
+
+    private static JsonObject RowOnSourceLine(string documentId, string text)
+    {
+        var table = CuratedTables.Of(documentId);
+        var line = Array.FindIndex(table.SourceLines, l => l.Contains(text, StringComparison.Ordinal)) + 1;
+        Assert.True(line > 0, $"'{text}' is not in {table.SourceFile}");
+        return table.Rows.Single(r => (int)r["line"]! == line);
+    }
+
+    private static string? ParentLabel(JsonObject row) => row["parentId"] is JsonValue parent
+        ? (string?)CuratedTables.All.SelectMany(t => t.Rows).Single(r => (string)r["id"]! == (string)parent!)["label"]
+        : null;
 }

@@ -122,4 +122,47 @@ public sealed class SourceQuirksTests
 
         Assert.Equal(new ParsedTarget(Comparator.GreaterThan, 90m, null, "tổng số án khởi tố"), TargetValueParser.Parse((string?)row["value"]));
     }
+    [Fact]
+    public void AComparatorWordInTheLabelAndNotInTheValueIsReadInTheNote()
+    {
+        // "…khoảng" (about) ending 001 row 4's label, "còn" (reduced to) or "giảm" (falls) ending a label: the
+        // comparator is read from the value cell alone, so each such row's note says how its label's word is read.
+        var words = new Regex(@"\s(khoảng|trên|dưới|ít nhất|tối thiểu|tối đa|còn|giảm)$");
+        var rows = CuratedTables.All.Where(t => t.Kind == "targets").SelectMany(t => t.Rows)
+            .Where(r => r["value"] is JsonValue && words.IsMatch((string)r["label"]!)).ToList();
+
+        Assert.Contains(rows, r => ((string)r["label"]!).EndsWith("khoảng", StringComparison.Ordinal));
+        Assert.All(rows, r =>
+        {
+            var word = words.Match((string)r["label"]!).Groups[1].Value;
+            var parsed = TargetValueParser.Parse((string)r["value"]!);
+            Assert.Contains($"'{word}'", (string?)r["note"]);
+            // A plain value cell keeps the comparator it prints (none: Equal), and the note says so, or it prints its own bound.
+            if (parsed.Comparator == Comparator.Equal) Assert.Matches("Equal|a level", (string?)r["note"]);
+        });
+    }
+
+    [Fact]
+    public void ALabelEndingInReducedToOrFallsStatesALevelAndOneOpeningWithAFallStatesAReduction()
+    {
+        var targets = CuratedTables.All.Where(t => t.Kind == "targets").SelectMany(t => t.Rows).Where(r => r["value"] is JsonValue).ToList();
+        var levels = targets.Where(r => Regex.IsMatch((string)r["label"]!, @"\s(còn|giảm)$")).ToList();
+        var reductions = targets.Where(r => Regex.IsMatch((string)r["label"]!, @"^(Mức giảm|Giảm)\b")).ToList();
+
+        Assert.NotEmpty(levels);
+        Assert.NotEmpty(reductions);
+        Assert.All(levels, r => { Assert.DoesNotContain("reduction", (string?)r["indicatorId"]); Assert.Contains("a level, not a fall", (string?)r["note"]); });
+        Assert.All(reductions, r => Assert.Contains("reduction", (string?)r["indicatorId"]));
+    }
+
+    [Fact]
+    public void NoTargetIsServedAsApproximatelyWhileNoValueCellSaysSo()
+    {
+        // The parser reads "khoảng" only in a value cell; no cell of the sources prints it, so Approximately is unused.
+        var values = CuratedTables.All.SelectMany(t => t.Rows).Where(r => r["value"] is JsonValue).Select(r => (string)r["value"]!).ToList();
+        var approximately = values.Where(v => TargetValueParser.Parse(v).Comparator == Comparator.Approximately).ToList();
+
+        Assert.Equal(values.Where(v => Regex.IsMatch(v, @"^\s*(khoảng|≈|~)", RegexOptions.IgnoreCase)), approximately);
+        Assert.Equal(Comparator.Equal, TargetValueParser.Parse((string?)Row("001-chi-tieu-2024", r => (string?)r["row"] == "4")["value"]).Comparator);
+    }
 }

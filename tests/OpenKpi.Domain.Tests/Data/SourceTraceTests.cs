@@ -70,4 +70,25 @@ public sealed class SourceTraceTests
         Assert.Equal(2, published.Count(p => p.Row == "12"));
         Assert.DoesNotContain(published, p => p.Row == "13");
     }
+
+    [Fact]
+    public void ALangSonRowWithoutAnAgencyPrintsNoneInTheSource()
+    {
+        // Rows 2-4 and 14 print no agency: none is assumed from a cell that the extracted text does not show merged.
+        var table = CuratedTables.Of("ls-qd136-2024");
+        var numbered = table.Rows.Where(r => r["row"] is JsonValue).ToList();
+        var agencyWords = new System.Text.RegularExpressions.Regex(@"\b(Sở|Cục|UBND|Bảo hiểm|Ban Quản lý|Công an|Các sở)\b");
+        var unprinted = new List<string>();
+        for (var i = 0; i < numbered.Count; i++)
+        {
+            var from = (int)numbered[i]["line"]!;
+            var to = i + 1 < numbered.Count ? (int)numbered[i + 1]["line"]! : table.SourceLines.Length + 1;
+            if (!table.SourceLines[(from - 1)..(to - 1)].Any(agencyWords.IsMatch)) unprinted.Add((string)numbered[i]["row"]!);
+        }
+        var withoutAgency = numbered.Where(r => r["leadAgencyIds"]!.AsArray().Count == 0).ToList();
+
+        Assert.Equal(["2", "3", "4", "14"], unprinted);
+        Assert.Equal(unprinted, withoutAgency.Select(r => (string)r["row"]!));
+        Assert.All(withoutAgency, r => Assert.Contains("served without a lead agency", (string?)r["note"]));
+    }
 }
