@@ -77,6 +77,22 @@ public sealed class DataReportTests
         text.Append(CultureInfo.InvariantCulture, $"\nQualitative targets ({qualitative.Count}):\n");
         foreach (var target in qualitative)
             text.Append(CultureInfo.InvariantCulture, $"- `{target.Id}` {target.SourceLabel}: \"{target.RawValue}\"\n");
+
+        // The revision log: what each revision did to each set, and how many of today's records it last changed.
+        var sets = CatalogueSets.All;
+        text.Append("\nRecords per revision (added / changed / removed, then how many of today's records it last changed):\n\n");
+        text.Append("| revision | published | " + string.Join(" | ", sets.Select(s => s.Name)) + " |\n");
+        text.Append("|---|---|" + string.Concat(sets.Select(_ => "---:|")) + "\n");
+        foreach (var revision in data.Revisions)
+        {
+            var cells = sets.Select(set =>
+            {
+                var changes = revision.Changes.FirstOrDefault(c => c.Set == set.Name);
+                var current = set.Records(data).Count(r => (string?)r.GetType().GetProperty("RevisionId")!.GetValue(r) == revision.Id);
+                return $"{changes?.Added.Length ?? 0} / {changes?.Changed.Length ?? 0} / {changes?.Removed.Length ?? 0}, {current}";
+            });
+            text.Append(CultureInfo.InvariantCulture, $"| {revision.Id} | {revision.PublishedOn:yyyy-MM-dd} | {string.Join(" | ", cells)} |\n");
+        }
         return text.ToString();
     }
 }
