@@ -137,4 +137,27 @@ public sealed class RevisionLogTests(KpiApplication app)
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("/odata/Revisions", await response.Content.ReadAsStringAsync());
     }
+
+    /// <summary>A portal that synced at each earlier revision gets exactly what the revisions after it added, changed and removed.</summary>
+    [Theory]
+    [MemberData(nameof(SetNames))]
+    public async Task ADeltaFromEachEarlierRevisionHoldsExactlyWhatTheLaterRevisionsChanged(string set)
+    {
+        var files = Files();
+        foreach (var since in files.SkipLast(1).Select(f => (string)f["id"]!))
+        {
+            var later = files.SkipWhile(f => (string)f["id"]! != since).Skip(1).ToList();
+            var changes = later.SelectMany(f => f["changes"]!.AsArray()).Where(c => (string)c!["set"]! == set).ToList();
+            var removed = changes.SelectMany(c => c!["removed"]!.AsArray().Select(id => (string)id!)).ToHashSet();
+            var changed = changes.SelectMany(c => c!["added"]!.AsArray().Concat(c["changed"]!.AsArray()).Select(r => (string)r!["Id"]!))
+                .Where(id => !removed.Contains(id)).ToHashSet();
+
+            var delta = await app.GetJson($"/odata/{set}?$deltatoken={since}");
+            var rows = delta["value"]!.AsArray().Select(r => r!.AsObject()).ToList();
+
+            Assert.Equal(changed.Order(), rows.Where(r => !r.ContainsKey("@removed") && !r.ContainsKey("@odata.removed")).Select(r => (string)r["Id"]!).Order());
+            Assert.Equal(removed.Count, rows.Count(r => r.ContainsKey("@removed") || r.ContainsKey("@odata.removed") || r.ContainsKey("reason")));
+            Assert.EndsWith($"$deltatoken={files[^1]["id"]}", (string)delta["@odata.deltaLink"]!);
+        }
+    }
 }
