@@ -54,7 +54,8 @@ async function unknownFields(value, type, path, found) {
 }
 
 // The project's rules, from its own files: the port and user of the Dockerfile, the shutdown timeout of appsettings.json.
-const shutdownSeconds = JSON.parse(readFileSync(join(repo, "src/OpenKpi.Api/appsettings.json"), "utf8")).Drain.ShutdownTimeoutSeconds;
+const drain = JSON.parse(readFileSync(join(repo, "src/OpenKpi.Api/appsettings.json"), "utf8")).Drain;
+const shutdownSeconds = drain.ShutdownTimeoutSeconds;
 const dockerfile = readFileSync(join(repo, "Dockerfile"), "utf8");
 const port = Number(/ASPNETCORE_HTTP_PORTS=(\d+)/.exec(dockerfile)[1]);
 
@@ -65,6 +66,10 @@ function projectRules(deployment, name) {
   check((container.ports ?? []).some((p) => p.containerPort === port), `${name}: the container exposes port ${port} (the Dockerfile's ASPNETCORE_HTTP_PORTS)`);
   check(container.readinessProbe?.httpGet?.path === "/health/ready" && onPort(container.readinessProbe), `${name}: readiness probe on /health/ready, port ${port}`);
   check(container.livenessProbe?.httpGet?.path === "/health/live" && onPort(container.livenessProbe), `${name}: liveness probe on /health/live, port ${port}`);
+  // Told to stop, the replica fails readiness for ReadinessGraceSeconds while it still answers: the probe must see that in time.
+  const noticed = (container.readinessProbe?.periodSeconds ?? 10) * (container.readinessProbe?.failureThreshold ?? 3);
+  check(noticed <= drain.ReadinessGraceSeconds, `${name}: readiness fails within Drain:ReadinessGraceSeconds (${drain.ReadinessGraceSeconds} s) of a stop`,
+    `periodSeconds × failureThreshold = ${noticed} s`);
   check(!container.startupProbe || (/^\/health\/(live|ready)$/.test(container.startupProbe.httpGet?.path) && onPort(container.startupProbe)),
     `${name}: a startup probe, if any, on /health/*`);
   const runAsNonRoot = container.securityContext?.runAsNonRoot ?? pod.securityContext?.runAsNonRoot;
