@@ -24,7 +24,11 @@ const INDICATORS = Number(process.env.INDICATORS);   // the set's size, counted 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
 
 let phase = "start";
-const pollPhase = () => { try { phase = readFileSync(phaseFile, "utf8").trim() || phase; } catch { /* not written yet */ } };
+const began = [];   // [ms since the epoch, phase]: to count the proxy's retries per phase from its log (NGINX_LOG)
+const pollPhase = () => {
+  try { phase = readFileSync(phaseFile, "utf8").trim() || phase; } catch { /* not written yet */ }
+  if (began.at(-1)?.[1] !== phase) began.push([Date.now(), phase]);
+};
 pollPhase();
 const poller = setInterval(pollPhase, 100);
 
@@ -138,20 +142,31 @@ await Promise.all(Array.from({ length: CONNECTIONS }, client));
 clearInterval(poller);
 agent.destroy();
 
+// Requests the proxy passed to a second replica after the first refused, dropped or failed them (its log's upstream list).
+const retried = {};
+if (process.env.NGINX_LOG) {
+  for (const line of readFileSync(process.env.NGINX_LOG, "utf8").split("\n")) {
+    const t = /t=(\d+\.\d+)/.exec(line), upstreams = /upstream=(\S+(?:, \S+)*)/.exec(line);
+    if (!t || !upstreams || !upstreams[1].includes(",")) continue;
+    const at = Number(t[1]) * 1000, name = began.filter(([start]) => start <= at).at(-1)?.[1];
+    if (name) retried[name] = (retried[name] ?? 0) + 1;
+  }
+}
+
 const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
 const rows = [];
 for (const [name, s] of phases) {
   if (name === "start" || name === "done") continue;
   const sorted = s.latencies.sort((a, b) => a - b);
   rows.push({ phase: name, requests: s.requests, failures: s.failures, mixed: s.mixed, startsOver: s.startsOver, retriedResets: s.retriedResets, reads: s.reads,
-    p50: +percentile(sorted, 50).toFixed(2), p99: +percentile(sorted, 99).toFixed(2), hitRatio: s.requests ? +(s.hits / s.requests).toFixed(3) : 0,
+    proxyRetries: retried[name] ?? 0, p50: +percentile(sorted, 50).toFixed(2), p99: +percentile(sorted, 99).toFixed(2), hitRatio: s.requests ? +(s.hits / s.requests).toFixed(3) : 0,
     cache: s.cache, revisions: s.revisions, examples: s.examples });
 }
 writeFileSync(resultFile, JSON.stringify(rows, null, 2));
-console.log("| phase | requests | failed | mixed reads | starts over (410) | p50 ms | p99 ms | cache hits | reads by revision |");
-console.log("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+console.log("| phase | requests | failed | mixed reads | starts over (410) | retried by the proxy | p50 ms | p99 ms | cache hits | reads by revision |");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
 for (const r of rows)
-  console.log(`| ${r.phase} | ${r.requests} | ${r.failures} | ${r.mixed} | ${r.startsOver} | ${r.p50} | ${r.p99} | ${(r.hitRatio * 100).toFixed(1)}% | ${Object.entries(r.revisions).map(([k, v]) => `${k}: ${v}`).join(", ")} |`);
+  console.log(`| ${r.phase} | ${r.requests} | ${r.failures} | ${r.mixed} | ${r.startsOver} | ${r.proxyRetries} | ${r.p50} | ${r.p99} | ${(r.hitRatio * 100).toFixed(1)}% | ${Object.entries(r.revisions).map(([k, v]) => `${k}: ${v}`).join(", ")} |`);
 for (const r of rows) for (const e of r.examples) console.log(`  ${r.phase}: ${e}`);
 const failures = rows.reduce((n, r) => n + r.failures, 0), mixed = rows.reduce((n, r) => n + r.mixed, 0);
 const resets = rows.reduce((n, r) => n + r.retriedResets, 0);
