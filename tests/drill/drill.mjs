@@ -7,7 +7,7 @@
 //     starts over, its first page asked with Cache-Control: no-cache; counted apart, not a failure); anything else (another
 //     status, a connection error, an unreadable body) is a failure;
 //   - no read mixes two revisions: the revision each page's next link names is the one its first page named, and every
-//     record of a read of revision R has RevisionId <= R, the record drill.sh changed in revision 2 having RevisionId 2
+//     record of a read of revision R has RevisionId <= R, the record drill.sh changed in the revision it publishes (NEW_REVISION) having that RevisionId
 //     exactly when R >= 2 (so a page of revision 1 inside a read of revision 2 is caught, and the other way round);
 //   - a read of a whole set has as many records as the set (no page lost or repeated).
 // It prints a table per phase (requests, failures, starts over, p50/p99 of each request, cache hits from X-Cache-Status)
@@ -20,6 +20,7 @@ const [proxy, phaseFile, resultFile] = process.argv.slice(2);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 16);
 const PACE_MS = Number(process.env.PACE_MS ?? 0);   // a pause before each request: a gentle run to try the drill out
 const [changedSet, changedKey] = (process.env.CHANGED ?? "Indicators:tourist-arrivals").split(":");
+const published = process.env.NEW_REVISION ?? "2";   // the revision drill.sh publishes on its copy of the seeds
 const INDICATORS = Number(process.env.INDICATORS);   // the set's size, counted by drill.sh before the load
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
 
@@ -79,7 +80,7 @@ function checkRecords(value, revision, problems) {
     for (const nested of Object.values(record)) if (nested && typeof nested === "object" && !Array.isArray(nested)) checkRecords([nested], revision, problems);
     if (record.RevisionId === undefined || revision === null) continue;
     if (Number(record.RevisionId) > Number(revision)) problems.push(`${record.Id}: RevisionId ${record.RevisionId} in a read of revision ${revision}`);
-    if (record.Id === changedKey && (record.RevisionId === "2") !== (Number(revision) >= 2))
+    if (record.Id === changedKey && (record.RevisionId === published) !== (Number(revision) >= Number(published)))
       problems.push(`${changedSet}('${changedKey}'): RevisionId ${record.RevisionId} in a read of revision ${revision}`);
   }
 }

@@ -4,7 +4,7 @@
 #   steady   nothing happens;
 #   kill     one replica is killed (kill -9) and started again;
 #   restart  another is stopped (SIGTERM: it drains) and started again;
-#   rolling  revision 2 is published on a copy of the seeds (one record changed, `revise`), and the replicas are replaced one
+#   rolling  the next revision is published on a copy of the seeds (one record changed, `revise`), and the replicas are replaced one
 #            by one: a new one on the new seeds, /health/ready awaited, the proxy pointed at it (nginx -s reload), the old
 #            one stopped with SIGTERM;
 #   after    nothing happens.
@@ -72,7 +72,7 @@ old=($((port + 1)) $((port + 2)) $((port + 3)))
 new=($((port + 4)) $((port + 5)) $((port + 6)))
 for p in "${old[@]}"; do start_replica "$p" "$root/seeds"; done
 for p in "${old[@]}"; do wait_ready "$p"; done
-log "three replicas of revision 1 ready on ${old[*]}"
+log "three replicas of the committed revision ready on ${old[*]}"
 
 # The proxy: deploy/nginx/openkpi.conf itself, listening on the drill's port with its cache and log in the work folder.
 sed -e "s|listen 8080;|listen 127.0.0.1:$port;|" -e "s|/var/cache/nginx/openkpi|$work/nginx/cache|" -e "s|/var/log/nginx/openkpi.access.log|$work/nginx/access.log|" \
@@ -96,6 +96,7 @@ log "nginx $(nginx -v 2>&1 | sed 's/.*\///') on $port"
 
 # Revision 2, published before the load on a copy of the seeds: one indicator's note changed (this copy is never committed).
 cp -r "$root/seeds" "$work/seeds-2"
+served=$(ls "$root/seeds/revisions"/*.json | wc -l); next=$((served + 1))   # the committed log's last revision, and the drill's
 changed=tourist-arrivals
 node -e '
   const fs = require("fs"), file = process.argv[1], list = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -106,7 +107,7 @@ node -e '
 indicators=$(curl -s "http://127.0.0.1:$port/odata/Indicators?\$count=true&\$top=0" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)["@odata.count"]))')
 phase() { echo "$1" >"$work/phase"; log "phase: $1"; }
 phase steady
-INDICATORS=$indicators CHANGED="Indicators:$changed" NGINX_LOG="$work/nginx/access.log" node tests/drill/drill.mjs "http://127.0.0.1:$port" "$work/phase" "$work/result.json" >"$work/drill.out" &
+INDICATORS=$indicators CHANGED="Indicators:$changed" NEW_REVISION=$next NGINX_LOG="$work/nginx/access.log" node tests/drill/drill.mjs "http://127.0.0.1:$port" "$work/phase" "$work/result.json" >"$work/drill.out" &
 load_pid=$!
 sleep "$PHASE_SECONDS"
 
@@ -133,7 +134,7 @@ for i in 0 1 2; do
   serving=("${serving[@]/${old[$i]}/${new[$i]}}")
   replicas "${serving[@]}"
   stop_replica "${old[$i]}"
-  log "replica on ${new[$i]} (revision 2) in, ${old[$i]} draining"
+  log "replica on ${new[$i]} (revision $next) in, ${old[$i]} draining"
 done
 sleep $((PHASE_SECONDS > SECONDS - started ? PHASE_SECONDS - (SECONDS - started) : 1))
 
