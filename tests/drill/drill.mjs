@@ -8,7 +8,7 @@
 //     status, a connection error, an unreadable body) is a failure;
 //   - no read mixes two revisions: the revision each page's next link names is the one its first page named, and every
 //     record of a read of revision R has RevisionId <= R, the record drill.sh changed in the revision it publishes (NEW_REVISION) having that RevisionId
-//     exactly when R >= 2 (so a page of revision 1 inside a read of revision 2 is caught, and the other way round);
+//     exactly when R >= NEW_REVISION (so a page of the old revision inside a read of the new is caught, and the other way round);
 //   - a read of a whole set has as many records as the set (no page lost or repeated).
 // It prints a table per phase (requests, failures, starts over, p50/p99 of each request, cache hits from X-Cache-Status)
 // and exits 1 unless there was no failure and no mixed read.
