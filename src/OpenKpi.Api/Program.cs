@@ -42,11 +42,11 @@ if (!app.TryLoadKpiCatalogue())              // fail at start-up, not on the fir
 app.UseKpiHead();             // HEAD wherever GET works: the GET's status and headers, without its body
 app.UseKpiErrors();
 app.UseKpiHttp();
+app.UseUnversionedODataRoutes(); // before the cache, so that its answers and 304s name the supported versions too
 app.UseKpiResponseCache();    // a repeated query is answered here, before routing: the same bytes as the first time
 app.UseKpiAdmission();        // an uncached query waits for a permit (costly ones apart) and gets its time budget
 app.UseRouting();
 app.UseFormatOption();
-app.UseUnversionedODataRoutes();
 app.UseKpiCaching();
 app.UseKpiOpenApi();
 app.MapKpiIndex();

@@ -6,11 +6,12 @@ namespace OpenKpi.Api.Http;
 /// <summary>
 /// HTTP caching for a dataset that changes only with a new import: every answer of the same request
 /// to the same dataset is the same bytes, so its strong ETag is a hash of the request's
-/// <see cref="RequestKey"/>, and its Last-Modified the import (or the build, if later). The conditions of RFC 9110
-/// are evaluated here: If-None-Match (weak comparison, lists) answers 304 at once; If-Modified-Since (heard only
-/// without If-None-Match) and "If-None-Match: *" hold only for a resource that exists, so they turn a 200 into a 304
-/// at its first byte. The downloads, files served with ranges, are given the same validators and evaluate the
-/// conditions (If-Range included) in ASP.NET Core's file results; they get their Cache-Control and Vary here.
+/// <see cref="RequestKey"/>, and its Last-Modified the day the dataset's revision was published. The conditions of
+/// RFC 9110 are evaluated here for an answer the output cache does not hold (it answers them for those it keeps):
+/// If-None-Match (weak comparison, lists) answers 304 at once; If-Modified-Since (heard only without If-None-Match) and
+/// "If-None-Match: *" hold only for a resource that exists, so they turn a 200 into a 304 at its first byte. The
+/// downloads, files served with ranges, are given the same validators and evaluate the conditions (If-Range included)
+/// in ASP.NET Core's file results; they get their Cache-Control and Vary here.
 /// </summary>
 public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot catalogue)
 {
@@ -20,9 +21,6 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
     /// <summary>The OpenAPI document: the same for every request with its key, like the data.</summary>
     public const string OpenApiPath = "/swagger/v1/swagger.json";
 
-    // The API's own file: its write time is when this build was made, which changes the OpenAPI document and may change any answer.
-    // (A single-file bundle has no file of its own: then the import alone decides.)
-
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
@@ -30,7 +28,6 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
 
         var etag = ETagOf(request, catalogue);
         var lastModified = LastModifiedOf(catalogue);
-        var file = IsDownload(request.Path);
         void Stamp(HttpResponse response)
         {
             var headers = response.GetTypedHeaders();
@@ -40,25 +37,42 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
             response.Headers.Vary = RequestKey.Vary;
         }
 
-        if (!file && IsNotModified(request, etag))
+        if (IsDownload(request.Path))
+        {
+            // A file result evaluates the conditions itself; a part of a file (206) is of the same representation as the whole.
+            context.Response.OnStarting(() =>
+            {
+                if (context.Response.StatusCode is StatusCodes.Status200OK or StatusCodes.Status206PartialContent or StatusCodes.Status304NotModified) Stamp(context.Response);
+                return Task.CompletedTask;
+            });
+            return next(context);
+        }
+
+        // Stamped before the answer is written, not as it starts: the output cache keeps the headers an answer has at its
+        // first byte, and answers conditional requests from them. An error loses them as it starts.
+        Stamp(context.Response);
+        if (IsNotModified(request, etag))
         {
             context.Response.StatusCode = StatusCodes.Status304NotModified;
-            Stamp(context.Response);
             return Task.CompletedTask;
         }
 
         // Whether the resource exists only answering finds out: a 200 turns into a 304 at its first byte.
-        if (!file && HoldsIfFound(request, lastModified))
+        if (HoldsIfFound(request, lastModified))
         {
             var body = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()!;
             context.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>(
-                new Microsoft.AspNetCore.Http.StreamResponseBodyFeature(new NotModifiedWhenFound(body.Stream, context.Response, Stamp), body));
+                new Microsoft.AspNetCore.Http.StreamResponseBodyFeature(new NotModifiedWhenFound(body.Stream, context.Response), body));
         }
         context.Response.OnStarting(() =>
         {
-            // A part of a file (206) is of the same representation as the whole: the same validators and caching.
-            if (context.Response.StatusCode is StatusCodes.Status200OK or StatusCodes.Status206PartialContent
-                || (file && context.Response.StatusCode == StatusCodes.Status304NotModified)) Stamp(context.Response);
+            var response = context.Response;
+            if (response.StatusCode is not (StatusCodes.Status200OK or StatusCodes.Status304NotModified))
+            {
+                response.Headers.ETag = default;
+                response.Headers.LastModified = default;
+                response.Headers.CacheControl = default;
+            }
             return Task.CompletedTask;
         });
         return next(context);
@@ -75,7 +89,7 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
     public static DateTimeOffset LastModifiedOf(CatalogueSnapshot catalogue) => catalogue.PublishedAt;
 
     /// <summary>Passes an answer's bytes on, unless it is a 200: then it becomes a bodiless 304.</summary>
-    private sealed class NotModifiedWhenFound(Stream inner, HttpResponse response, Action<HttpResponse> stamp) : Stream
+    private sealed class NotModifiedWhenFound(Stream inner, HttpResponse response) : Stream
     {
         private bool? _passing;
 
@@ -88,7 +102,6 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
                 response.ContentLength = null;
                 response.Headers.ContentType = default;
                 response.Headers.ContentDisposition = default;
-                stamp(response);
                 _passing = false;
             }
             else _passing = true;
@@ -134,10 +147,10 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
             && since <= DateTimeOffset.UtcNow && lastModified <= since;
     }
 
-    // What the response cache keeps, the OpenAPI document, and the downloads, which are the same bytes for a dataset but too large to keep.
+    // What the output cache keeps, the OpenAPI document, and the downloads, which are the same bytes for a dataset but too large to keep.
     // A past revision's download has validators of its own, the same on every replica (RevisionDownloads).
     private static bool IsCacheable(PathString path) =>
-        ResponseCacheMiddleware.IsCacheable(path) || path.Equals(OpenApiPath, StringComparison.OrdinalIgnoreCase)
+        ResponseCachePolicy.IsCacheable(path) || path.Equals(OpenApiPath, StringComparison.OrdinalIgnoreCase)
         || (IsDownload(path) && !path.StartsWithSegments("/downloads/revisions", StringComparison.OrdinalIgnoreCase));
 
     private static bool IsDownload(PathString path) => path.StartsWithSegments("/downloads", StringComparison.OrdinalIgnoreCase);

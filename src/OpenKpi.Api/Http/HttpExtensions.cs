@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,15 @@ public static class HttpExtensions
         services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, ConnectionMemoryPoolFactory>();   // registered after Kestrel's, so it is the one Kestrel gets
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ResponseCacheOptions>().BindConfiguration(ResponseCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ResponseCachePolicy>();
+        services.AddOutputCache();
+        services.AddOptions<OutputCacheOptions>().Configure<ResponseCachePolicy, IOptions<ResponseCacheOptions>>((output, policy, cache) =>
+        {
+            output.AddBasePolicy(policy);
+            output.SizeLimit = (long)cache.Value.SizeLimitMegabytes * 1024 * 1024;
+            output.MaximumBodySize = (long)cache.Value.MaxEntryKilobytes * 1024;
+            output.UseCaseSensitivePaths = true;   // as the links in the answers are
+        });
         services.AddOptions<ConcurrencyOptions>().BindConfiguration(ConcurrencyOptions.Section)
             .Validate(o => o.QueryPermits > 0 && o.CostlyPermits > 0 && o.QueryQueue >= 0 && o.CostlyQueue >= 0, "Concurrency: permits must be positive, queues not negative.")
             .ValidateOnStart();
@@ -95,13 +105,20 @@ public static class HttpExtensions
         // With no proxy named, the middleware would believe every sender (it checks addresses only when it has some): leave it out.
         var proxies = app.Services.GetRequiredService<IOptions<ForwardedProxyOptions>>().Value;
         if (proxies.KnownProxies.Length > 0 || proxies.KnownNetworks.Length > 0) app.UseForwardedHeaders();
+        // Set as the answer starts: after the output cache has copied what the answer carries (another request's id must not
+        // be replayed), and after an exception handler has cleared the headers.
         app.Use((context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers["X-Request-Id"] = context.TraceIdentifier;
+            context.Response.OnStarting(static state =>
+            {
+                var context = (HttpContext)state;
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers["X-Request-Id"] = context.TraceIdentifier;
+                return Task.CompletedTask;
+            }, context);
             return next(context);
         });
         app.UseMiddleware<RequestLimitsMiddleware>();
@@ -141,13 +158,13 @@ public static class HttpExtensions
     }
 
     /// <summary>
-    /// Repeated queries answered with the bytes of the first answer, before routing and the OData library, but
-    /// after the rate limits, CORS and security headers, which every answer gets. Outside compression, so
-    /// that it keeps answers as sent.
+    /// Repeated queries answered with the bytes of the first answer by ASP.NET Core's output cache (<see cref="ResponseCachePolicy"/>),
+    /// before routing and the OData library, but after the rate limits, CORS and security headers, which every answer gets.
+    /// Outside compression, so that it keeps answers as sent. Left out when the cache is off, to measure the uncached path.
     /// </summary>
     public static WebApplication UseKpiResponseCache(this WebApplication app)
     {
-        app.UseMiddleware<ResponseCacheMiddleware>();
+        if (app.Services.GetRequiredService<IOptions<ResponseCacheOptions>>().Value.Enabled) app.UseOutputCache();
         return app;
     }
 

@@ -4,11 +4,11 @@ using System.Text;
 namespace OpenKpi.Api.Http;
 
 /// <summary>
-/// Everything an answer depends on, as one string: requests with the same key get the same bytes from the same
+/// Everything an answer depends on, hashed into its ETag: requests with the same key get the same bytes from the same
 /// dataset. The answer names the scheme and host (in @odata.context and @odata.nextLink), so they are part of the
 /// key; so are the query options, decoded and sorted (their order and percent-encoding do not change the answer),
 /// and the request headers in <see cref="Vary"/>, and the build of the API that writes it. Each part is written with
-/// its length, so no value can pass for another.
+/// its length, so no value can pass for another. The output cache keys its entries by the same parts (<see cref="ResponseCachePolicy"/>).
 /// </summary>
 public static class RequestKey
 {
@@ -18,10 +18,13 @@ public static class RequestKey
     /// </summary>
     public const string Vary = "Accept, Accept-Encoding, Prefer, OData-MaxVersion, OData-Version";
 
+    /// <summary>The headers of <see cref="Vary"/>, one by one.</summary>
+    public static readonly string[] VaryHeaders = Vary.Split(", ");
+
     // Another build may write other bytes for the same request and data: its answers must not pass for this one's.
     private static readonly string Build = typeof(RequestKey).Assembly.ManifestModule.ModuleVersionId.ToString("N");
 
-    public static string Of(HttpRequest request, string datasetVersion)
+    private static string Of(HttpRequest request, string datasetVersion)
     {
         var key = new StringBuilder(256);
         Part(key, datasetVersion);
@@ -45,11 +48,7 @@ public static class RequestKey
         }
 
         var headers = request.Headers;
-        Part(key, headers.Accept.ToString());
-        Part(key, headers.AcceptEncoding.ToString());
-        Part(key, headers["Prefer"].ToString());
-        Part(key, headers["OData-MaxVersion"].ToString());
-        Part(key, headers["OData-Version"].ToString());
+        foreach (var header in VaryHeaders) Part(key, headers[header].ToString());
         return key.ToString();
     }
 

@@ -131,7 +131,7 @@ public sealed class ConnectionMemoryPoolOverKestrelTests(KpiApplication shared)
             {
                 using var response = await client.GetAsync(url);
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                Assert.Equal(cached ? "HIT" : null, response.Headers.TryGetValues(ResponseCacheMiddleware.Header, out var v) ? v.Single() : null);
+                Assert.Equal(cached ? "HIT" : null, response.Headers.TryGetValues(ResponseCachePolicy.Header, out var v) ? v.Single() : null);
                 return (url, body: await response.Content.ReadAsByteArrayAsync());
             }));
             foreach (var (url, body) in answers)

@@ -180,6 +180,36 @@ public sealed class ResponseCacheTests(KpiApplication app)
     }
 
     [Fact]
+    public async Task AnAnswerForTheHostWrittenInOtherLettersIsKeptApart()
+    {
+        // Host names ignore case, but the answer writes the host as sent into its links: the cache's own VaryByHost does not tell them apart.
+        var url = Unique("Provinces") + "&$top=1";
+        using var upper = new HttpRequestMessage(HttpMethod.Get, url);
+        upper.Headers.Host = "LOCALHOST";
+        using var first = await app.CreateClient().SendAsync(upper);
+        using var second = await app.CreateClient().GetAsync(url);
+
+        Assert.Contains("//LOCALHOST/", await first.Content.ReadAsStringAsync());
+        Assert.Equal("MISS", Cache(second));
+        Assert.Contains("//localhost/", await second.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ACachedAnswerIsDatedWhenItIsServedAndHasNoAge()
+    {
+        // Clients count max-age from Date and Age: a kept answer is as fresh as one computed now, the data being the same.
+        var url = Unique("Units");
+        using var first = await app.CreateClient().GetAsync(url);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        using var second = await app.CreateClient().GetAsync(url);
+
+        Assert.Equal("HIT", Cache(second));
+        Assert.True(second.Headers.Date > first.Headers.Date, $"{second.Headers.Date} is not later than {first.Headers.Date}");
+        Assert.Null(second.Headers.Age);
+        Assert.Equal(first.Headers.CacheControl, second.Headers.CacheControl);
+    }
+
+    [Fact]
     public async Task ErrorsAreNeverKept()
     {
         var url = $"/odata/Targets?$filter=Nope eq '{Guid.NewGuid():N}'";
@@ -209,9 +239,9 @@ public sealed class ResponseCacheTests(KpiApplication app)
         await uncached.CreateClient().GetAsync("/odata/Provinces");
         using var second = await uncached.CreateClient().GetAsync("/odata/Provinces");
 
-        Assert.False(second.Headers.Contains(ResponseCacheMiddleware.Header));
+        Assert.False(second.Headers.Contains(ResponseCachePolicy.Header));
     }
 
     private static string? Cache(HttpResponseMessage response) =>
-        response.Headers.TryGetValues(ResponseCacheMiddleware.Header, out var values) ? values.Single() : null;
+        response.Headers.TryGetValues(ResponseCachePolicy.Header, out var values) ? values.Single() : null;
 }
