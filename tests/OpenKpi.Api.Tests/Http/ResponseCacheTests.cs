@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
 using OpenKpi.Api.Http;
 using OpenKpi.Api.Tests.Infrastructure;
 
@@ -207,6 +208,23 @@ public sealed class ResponseCacheTests(KpiApplication app)
         Assert.True(second.Headers.Date > first.Headers.Date, $"{second.Headers.Date} is not later than {first.Headers.Date}");
         Assert.Null(second.Headers.Age);
         Assert.Equal(first.Headers.CacheControl, second.Headers.CacheControl);
+    }
+
+    [Fact]
+    public async Task ACachedAnswerTakesNoQueryPermit()
+    {
+        // The cache answers before admission: while every permit is held, a kept answer is served and a new query is refused.
+        await using var one = new KpiApplication { Settings = { ["Concurrency:QueryPermits"] = "1", ["Concurrency:QueryQueue"] = "0" } };
+        using var first = await one.CreateClient().GetAsync("/odata/Provinces?$top=3");
+        using var held = await one.Services.GetRequiredService<QueryAdmission>().EnterQueryAsync(CancellationToken.None);
+        Assert.True(held.IsAcquired);
+        using var cached = await one.CreateClient().GetAsync("/odata/Provinces?$top=3");
+        using var computed = await one.CreateClient().GetAsync("/odata/Provinces?$top=4");
+
+        Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
+        Assert.Equal("HIT", Cache(cached));
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await cached.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, computed.StatusCode);
     }
 
     [Fact]
