@@ -74,13 +74,13 @@ public static class DeltaTracking
         }
         var seen = RevisionIndex(catalogue, request.Query[TokenOption].ToString());
         var root = request.CreateODataLink();
-        foreach (var revision in catalogue.Revisions.Skip(seen + 1))
-            foreach (var key in revision.RemovedRecords.Where(k => k.StartsWith(set.Name + "(", StringComparison.Ordinal)))
-            {
-                var removed = new DeltaDeletedResource<T> { Id = new Uri($"{root}/{key}"), Reason = DeltaDeletedEntryReason.Deleted };
-                removed.TrySetPropertyValue("Id", key[(set.Name.Length + 2)..^2].Replace("''", "'"));
-                delta.Add(removed);
-            }
+        // The keys the log says later revisions removed from this set (not parsed back out of Revision.RemovedRecords).
+        foreach (var id in catalogue.RevisionLog.Skip(seen + 1).SelectMany(r => r.Changes).Where(c => c.Set == set.Name).SelectMany(c => c.Removed))
+        {
+            var removed = new DeltaDeletedResource<T> { Id = new Uri($"{root}/{OpenKpi.Domain.Revisions.RevisionLog.KeyOf(set.Name, id)}"), Reason = DeltaDeletedEntryReason.Deleted };
+            removed.TrySetPropertyValue("Id", id);
+            delta.Add(removed);
+        }
         feature.DeltaLink = Link(request, catalogue);
         return delta;
     }

@@ -162,10 +162,10 @@ public sealed class CatalogueSnapshot
     private Revision LinkedRevision(OpenKpi.Domain.Revisions.RevisionFile file)
     {
         string[] Keys(Func<OpenKpi.Domain.Revisions.SetChanges, IEnumerable<string>> ids) =>
-            file.Changes.SelectMany(c => ids(c).Select(id => $"{c.Set}('{id.Replace("'", "''")}')")).ToArray();
+            file.Changes.SelectMany(c => ids(c).Select(id => OpenKpi.Domain.Revisions.RevisionLog.KeyOf(c.Set, id))).ToArray();
         List<T> Last<T>(IEnumerable<T> records, Func<T, string?> revision) => records.Where(r => revision(r) == file.Id).ToList();
-        var added = Keys(c => c.Added.Select(r => r["Id"]!.GetValue<string>()));
-        var changed = Keys(c => c.Changed.Select(r => r["Id"]!.GetValue<string>()));
+        var added = Keys(c => c.Added.Select(OpenKpi.Domain.Revisions.RevisionLog.IdOf));
+        var changed = Keys(c => c.Changed.Select(OpenKpi.Domain.Revisions.RevisionLog.IdOf));
         var removed = Keys(c => c.Removed);
         return new Revision
         {

@@ -250,8 +250,12 @@ public static class RevisionLog
         return json;
     }
 
-    internal static string IdOf(JsonObject record) =>
+    /// <summary>The key of a record the log holds.</summary>
+    public static string IdOf(JsonObject record) =>
         record["Id"]?.GetValue<string>() ?? throw new JsonException("A record of the revision log has no Id.");
+
+    /// <summary>A record's address as OData writes it, its key quoted: "Agencies('d000-cong-an-tinh')".</summary>
+    public static string KeyOf(string set, string id) => $"{set}('{id.Replace("'", "''")}')";
 
     private static RevisionDownload DownloadInfo(byte[] bytes) => new(bytes.LongLength, Convert.ToHexStringLower(SHA256.HashData(bytes)));
 

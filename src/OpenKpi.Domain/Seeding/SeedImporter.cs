@@ -46,7 +46,7 @@ public static class SeedImporter
 
     // "Targets: 2 changed ('a', 'b'); Agencies: 1 added ('c')", at most three keys a kind.
     private static string Describe(IReadOnlyList<SetChanges> changes) => string.Join("; ", changes.Select(c => $"{c.Set}: " + string.Join(", ",
-        new[] { ("added", c.Added.Select(r => r["Id"]!.GetValue<string>()).ToArray()), ("changed", c.Changed.Select(r => r["Id"]!.GetValue<string>()).ToArray()), ("removed", c.Removed) }
+        new[] { ("added", c.Added.Select(RevisionLog.IdOf).ToArray()), ("changed", c.Changed.Select(RevisionLog.IdOf).ToArray()), ("removed", c.Removed) }
             .Where(k => k.Item2.Length > 0)
             .Select(k => $"{k.Item2.Length} {k.Item1} ({string.Join(", ", k.Item2.Take(3).Select(id => $"'{id}'"))}{(k.Item2.Length > 3 ? ", …" : "")})"))));
 
