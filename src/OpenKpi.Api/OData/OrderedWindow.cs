@@ -16,7 +16,7 @@ public static class OrderedWindow
 {
     /// <summary>
     /// The largest window (skip + take) selected here; a deeper one goes LINQ's way, whose partial sort is the faster
-    /// when most of the keys must be kept anyway. Pages are 100 rows, so a client paging 100 pages deep stays here.
+    /// when most of the keys must be kept anyway. Pages are 100 rows, so a client paging 50 pages deep stays here.
     /// </summary>
     public const int MaxWindow = QueryLimits.MaxComputedOrderWindow;
 
