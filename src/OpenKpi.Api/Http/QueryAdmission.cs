@@ -49,9 +49,13 @@ public sealed class QueryAdmission : IDisposable
         return _costly.AcquireAsync(1, context.RequestAborted);
     }
 
-    /// <summary>Gives the request its evaluation deadline, from now (after any wait for a permit).</summary>
-    public void StartBudget(HttpContext context) =>
-        OData.QueryBudget.Start(TimeSpan.FromMilliseconds(Options.EvaluationMilliseconds), context.RequestAborted);
+    /// <summary>Gives the request its evaluation deadline, from now (after any wait for a permit): the one it has, restarted, or a new one.</summary>
+    public void StartBudget(HttpContext context)
+    {
+        var limit = TimeSpan.FromMilliseconds(Options.EvaluationMilliseconds);
+        if (OData.QueryBudget.Current is { } budget) budget.Restart(limit);
+        else OData.QueryBudget.Start(limit, context.RequestAborted);
+    }
 
     /// <summary>The 503 of a full queue, with Retry-After and the setting that bounds it.</summary>
     public string Busy(HttpContext context, bool costly)

@@ -12,18 +12,29 @@ public sealed class QueryBudget
 {
     private static readonly AsyncLocal<QueryBudget?> Ambient = new();
 
-    private readonly long _deadline;
+    private long _deadline;
     private readonly CancellationToken _aborted;
     private bool _evaluating = true;
     private int _items;
 
-    private readonly int _limitMilliseconds;
+    private int _limitMilliseconds;
 
     private QueryBudget(TimeSpan limit, CancellationToken aborted)
     {
+        _aborted = aborted;
+        Restart(limit);
+    }
+
+    /// <summary>
+    /// The same budget, its deadline from now: a costly query's, once it holds its permit. The budget is changed, not
+    /// replaced: an AsyncLocal set in the filter that waited would not reach the writing of the answer, which then ran
+    /// against the deadline from before the wait, still evaluating, and failed mid-answer.
+    /// </summary>
+    public void Restart(TimeSpan limit)
+    {
         _limitMilliseconds = (int)limit.TotalMilliseconds;
         _deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
-        _aborted = aborted;
+        _evaluating = true;
     }
 
     /// <summary>The budget of the request being served on this flow, if any.</summary>

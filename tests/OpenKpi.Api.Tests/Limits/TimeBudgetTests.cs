@@ -96,3 +96,28 @@ public sealed class CountedKeyTests
         return -i;
     }
 }
+
+/// <summary>A costly query's budget, restarted once it holds its permit, is the one its answer is written under.</summary>
+public sealed class RestartedBudgetTests
+{
+    [Fact]
+    public async Task TheAnswerOfAQueryThatWaitedForTheCostlyLaneIsWrittenUnderTheRestartedBudget()
+    {
+        using var admission = new OpenKpi.Api.Http.QueryAdmission(Microsoft.Extensions.Options.Options.Create(new OpenKpi.Api.Http.ConcurrencyOptions { EvaluationMilliseconds = 100 }));
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        await Task.Run(async () =>
+        {
+            admission.StartBudget(http);              // the admission middleware, before routing
+            await EvaluateAfterAWait(admission, http); // the query filter: waits for the costly lane, restarts, evaluates
+            // The result executor, back in the middleware's flow, writes lazily expanded rows past the first deadline.
+            Assert.Equal(10_000, QueryBudget.Guard(Enumerable.Range(0, 10_000)).Count(_ => true));
+        });
+    }
+
+    private static async Task EvaluateAfterAWait(OpenKpi.Api.Http.QueryAdmission admission, Microsoft.AspNetCore.Http.HttpContext http)
+    {
+        await Task.Delay(300);   // longer than the budget: waiting for the permit
+        admission.StartBudget(http);
+        QueryBudget.Current!.EndEvaluation();
+    }
+}
