@@ -10,9 +10,10 @@ namespace OpenKpi.Api.OData;
 /// calls become Enumerable calls, snapshot roots become their collections, and every constant becomes an
 /// element of <see cref="Arguments"/>. Two queries that differ only in their constants ($filter=Year eq 2023
 /// and $filter=Year eq 2024) have the same <see cref="Key"/>, so one compiled delegate serves both. A page of an
-/// ordering is selected without sorting the whole source (<see cref="OrderedWindow"/>), and $apply's groups hold
+/// ordering is selected without sorting the whole source (<see cref="OrderedWindow"/>); $apply's groups hold
 /// the rows themselves (<see cref="FlattenedGroups"/>) and are found with a comparer of their keys that does not use
-/// reflection (<see cref="GroupKeyComparer"/>).
+/// reflection (<see cref="GroupKeyComparer"/>); and a string function's result is tested for null without being
+/// computed again (<see cref="NullTests"/>).
 /// </summary>
 internal sealed class QueryShape
 {
@@ -38,7 +39,7 @@ internal sealed class QueryShape
         Expression enumerable;
         try
         {
-            enumerable = GroupKeyComparer.Rewrite(FlattenedGroups.Rewrite(OrderedWindow.Rewrite(SafeEvaluation.Apply(new ToEnumerable().Visit(expression)))));
+            enumerable = GroupKeyComparer.Rewrite(FlattenedGroups.Rewrite(OrderedWindow.Rewrite(SafeEvaluation.Apply(NullTests.Rewrite(new ToEnumerable().Visit(expression))))));
         }
         catch (NotSupportedException)
         {
