@@ -121,3 +121,28 @@ public sealed class RestartedBudgetTests
         QueryBudget.Current!.EndEvaluation();
     }
 }
+
+/// <summary>Short lists (a row's navigation collections) are counted whole and read as they are.</summary>
+public sealed class ShortListBudgetTests
+{
+    [Fact]
+    public async Task AShortListIsReadAsItIsAndStillCountsTowardTheChecks()
+    {
+        await Task.Run(() =>
+        {
+            using var gone = new CancellationTokenSource();
+            QueryBudget.Start(TimeSpan.FromMinutes(1), gone.Token);
+            var agencies = new List<int> { 1, 2, 3 };
+
+            Assert.Same(agencies, QueryBudget.Guard(agencies));
+            gone.Cancel();
+            // Every row's three agencies count: the client's departure is seen within the next 1,024 items.
+            var rows = 0;
+            Assert.Throws<OperationCanceledException>(() =>
+            {
+                for (; rows < 10_000; rows++) QueryBudget.Guard(agencies);
+            });
+            Assert.InRange(rows * 3, 0, 1024 + 3);
+        });
+    }
+}
