@@ -8,8 +8,8 @@ namespace OpenKpi.Api.OData;
 /// For an aggregate of a property (<c>aggregate(Lower with sum as S)</c>) the library writes
 /// <c>src.Select(x =&gt; new FlatteningWrapper { Source = x, GroupByContainer = … x.Lower … }).GroupBy(key).Select(g =&gt; aggregates of g)</c>:
 /// every row's wrapper, its container and its boxed value then live in a group until the last group is aggregated, so
-/// they outlive collections (a groupby over 108,000 targets promoted ~48 MB, and under 4 such clients the process was
-/// paused half of the time, the cheap requests with it). Here the groups hold the rows, which the snapshot holds anyway,
+/// they outlive collections, which then pause every request (README, hostile-load benchmark). Here the groups hold the
+/// rows, which the snapshot holds anyway,
 /// and each aggregate reads the same wrapper, made again as it goes and dropped at once:
 /// <c>src.GroupBy(x =&gt; key(wrap(x))).Select(g =&gt; aggregates of g.Select(wrap))</c>, the same groups in the same order
 /// with the same values. A shape that uses a group otherwise than by its Key and its elements is left as it is.

@@ -6,8 +6,7 @@ namespace OpenKpi.Api.OData;
 /// The library's null propagation tests each string function's result for null before using it, by computing it:
 /// <c>contains(concat(concat(a,b),c),'x')</c> becomes <c>IIF(IIF(IIF(a == null || b == null, null, Concat(a, b)) == null || c == null, null,
 /// Concat(…)) == null || 'x' == null, null, Concat(…).Contains('x'))</c>, so the inner concat is made once for every test above it and
-/// again for the value: twice as many strings at each level of nesting (the 12-level filter of the cost-bounds issue
-/// took 103 s). A string function's result is null only where the propagation made it so, so
+/// again for the value: twice as many strings at each level of nesting. A string function's result is null only where the propagation made it so, so
 /// <c>IIF(t, null, f) == null</c> is <c>t</c> (or <c>f == null</c>, where f may be null itself), and <c>Concat(…) == null</c>
 /// is false: each string is made once, for its value. Results are the same row for row.
 /// </summary>

@@ -59,7 +59,7 @@ public sealed class QueryBudget
     /// The collection, watched by the current request's budget (itself where there is none). A list stays a list, so that
     /// Skip, Take, Count and ToList keep their indexed paths (a $skip deep into 108,000 targets must not walk them). A list
     /// no longer than the budget's interval (a row's agencies, an indicator's targets) is counted whole, at once, and read
-    /// as it is: a wrapper and an iterator for every row's any() were most of what LeadAgencies/any(…) allocated.
+    /// as it is, without a wrapper and an iterator for every row's any().
     /// </summary>
     public static IEnumerable<T> Guard<T>(IEnumerable<T> source) => Ambient.Value switch
     {

@@ -60,7 +60,7 @@ public static class QueryLimits
     /// The deepest page ($skip plus the page) of an answer ordered by a computed $orderby (a function call or arithmetic, whose
     /// key is made for every row): such pages are chosen as the rows are read, keeping only this many keys alive; deeper,
     /// every row's key would live through a sort of the whole set, which pauses every other request for garbage collection.
-    /// The window's keys live long too: over 108,000 targets a window of 10,000 promoted ~32 MB a request, 5,000 ~4 MB (README).
+    /// The window's keys outlive collections too, the more so the deeper it is (README, limits).
     /// </summary>
     public const int MaxComputedOrderWindow = 5_000;
 
