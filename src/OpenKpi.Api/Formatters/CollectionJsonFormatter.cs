@@ -59,7 +59,7 @@ public sealed class CollectionJsonFormatter : OutputFormatter
     {
         var http = context.HttpContext;
         if (context.Object is not IList rows || !base.CanWriteResult(context)) return false;
-        if (!http.RequestServices.GetRequiredService<IOptions<SerializationOptions>>().Value.FastCollections) return false;
+        if (!http.RequestServices.GetRequiredService<IOptions<FastPathOptions>>().Value.Enabled) return false;
         var feature = http.ODataFeature();
         if (feature.Path is not { } path || feature.Model is not { } model || path.NavigationSource() is not IEdmEntitySet set) return false;
         if (path.LastSegment is not (EntitySetSegment or NavigationPropertySegment { NavigationProperty.Type.Definition: IEdmCollectionType })) return false;
@@ -130,7 +130,7 @@ public sealed class CollectionJsonFormatter : OutputFormatter
     /// </summary>
     public bool TakesSelection(HttpRequest request, SelectExpandClause clause)
     {
-        if (!request.HttpContext.RequestServices.GetRequiredService<IOptions<SerializationOptions>>().Value.FastCollections) return false;
+        if (!request.HttpContext.RequestServices.GetRequiredService<IOptions<FastPathOptions>>().Value.Enabled) return false;
         var query = request.Query;
         if (query.ContainsKey("$format") || query.ContainsKey("$apply") || query.ContainsKey("$compute")) return false;
         foreach (var accept in request.Headers.Accept)

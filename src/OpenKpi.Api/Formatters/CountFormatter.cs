@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Formatters;
 using Microsoft.AspNetCore.OData.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.OData.UriParser;
+using OpenKpi.Api.OData;
 
 namespace OpenKpi.Api.Formatters;
 
@@ -21,7 +22,7 @@ public sealed class CountFormatter : OutputFormatter
     {
         var http = context.HttpContext;
         if (context.Object is not (long or int)) return false;
-        if (!http.RequestServices.GetRequiredService<IOptions<SerializationOptions>>().Value.FastCollections) return false;
+        if (!http.RequestServices.GetRequiredService<IOptions<FastPathOptions>>().Value.Enabled) return false;
         if (http.ODataFeature().Path?.LastSegment is not CountSegment) return false;
         context.ContentType = ContentType;
         return true;

@@ -44,21 +44,31 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
     public override IQueryable ApplyQuery(IQueryable queryable, ODataQueryOptions queryOptions)
     {
         var ignored = AllowedQueryOptions.None;
-        var catalogue = queryOptions.Request.HttpContext.RequestServices.GetRequiredService<CatalogueSnapshot>();
+        var services = queryOptions.Request.HttpContext.RequestServices;
+        var catalogue = services.GetRequiredService<CatalogueSnapshot>();
+        var fast = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FastPathOptions>>().Value.Enabled;
+        if (!fast && SnapshotQueryExtensions.SourceOf(queryable) is System.Collections.IEnumerable rows)
+            queryable = SnapshotQueryExtensions.AsSnapshotQuery(rows, queryable.ElementType, SnapshotQueryProvider.Plain);   // LINQ to Objects, no compiled shapes
         var delta = DeltaTracking.FollowsDelta(queryOptions.Request);
         if (delta) queryable = DeltaTracking.Since(queryable, queryOptions, catalogue);   // what changed after the token's revision, whole and unpaged
+        // The narrowed list's size is also the cost estimate's rows, fast paths or not: the limits must refuse alike.
+        int? narrowedRows = null;
         if (queryOptions.Apply is null && SnapshotQueryExtensions.SourceOf(queryable) is { } all && ReferenceEquals(all, catalogue.Targets)
             && TargetFilterIndex.Narrow(queryOptions.Filter?.FilterClause, catalogue) is { } narrowed)
         {
-            queryable = narrowed.Targets.AsSnapshotQuery();
-            if (narrowed.Exact) ignored = AllowedQueryOptions.Filter;   // the list is the filter's answer
+            narrowedRows = narrowed.Targets.Count;
+            if (fast)
+            {
+                queryable = narrowed.Targets.AsSnapshotQuery();
+                if (narrowed.Exact) ignored = AllowedQueryOptions.Filter;   // the list is the filter's answer
+            }
         }
         if (queryOptions.Search is { SearchClause: { } clause })
         {
             var search = KpiSearchBinder.Parse(clause);
             var index = catalogue.SearchIndexOf(queryable.ElementType);
             var whole = SnapshotQueryExtensions.SourceOf(queryable) is { } source && index.Covers(source);
-            queryable = SnapshotQueryExtensions.AsSnapshotQuery(index.Find(search, exactFirst: queryOptions.OrderBy is null, whole ? null : queryable), queryable.ElementType);
+            queryable = SnapshotQueryExtensions.Over(queryable, index.Find(search, exactFirst: queryOptions.OrderBy is null, whole ? null : queryable));
             ignored |= AllowedQueryOptions.Search;
         }
         var csv = queryOptions.Request.WantsTable();   // CSV or XLSX: the same table, unpaged
@@ -68,7 +78,7 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         if (queryOptions.Apply is not null && AsksFullMetadata(queryOptions.Request))
             throw new ODataException("odata.metadata=full is not offered for $apply results: they are groups, not entities, with no ids or links to describe. " +
                 "Use odata.metadata=minimal (the default) or none.");
-        if (QueryCost.Check(queryOptions, RowsOf(queryable, catalogue), csv, catalogue) >= QueryCost.CostlyMicroseconds
+        if (QueryCost.Check(queryOptions, narrowedRows ?? RowsOf(queryable, catalogue), csv, catalogue) >= QueryCost.CostlyMicroseconds
             && !queryOptions.Request.HttpContext.Items.ContainsKey(AdmittedKey))
             throw new CostlyQueryPending();   // applied again once it holds a permit of the costly limiter
         var paged = !csv && !delta;

@@ -32,7 +32,7 @@ public static class ODataExtensions
             });
         services.TryAddEnumerable(ServiceDescriptor.Transient<Microsoft.AspNetCore.Mvc.ApplicationModels.IApplicationModelProvider, NamedKeyRoutes>());
         // After the OData formatters are in place: the fast writer is asked first and declines what it does not write.
-        services.AddOptions<Formatters.SerializationOptions>().BindConfiguration(Formatters.SerializationOptions.Section).ValidateOnStart();
+        services.AddOptions<FastPathOptions>().BindConfiguration(FastPathOptions.Section).ValidateOnStart();
         services.AddSingleton<Formatters.CollectionJsonFormatter>();
         services.AddOptions<Microsoft.AspNetCore.Mvc.MvcOptions>().PostConfigure<Formatters.CollectionJsonFormatter>((options, fast) =>
         {

@@ -53,6 +53,21 @@ internal sealed class QueryShape
         return new QueryShape(lifter.Cacheable ? lifter.Key : null, lambda.Compile, lifter.Arguments);
     }
 
+    /// <summary>The query as plain LINQ to Objects, compiled for this one run: no shape, no <see cref="OrderedWindow"/>, no <see cref="GroupKeyComparer"/>.</summary>
+    public static object? Plain(Expression expression)
+    {
+        Expression enumerable;
+        try
+        {
+            enumerable = SafeEvaluation.Apply(new ToEnumerable().Visit(expression));
+        }
+        catch (NotSupportedException)
+        {
+            return EnumerableProvider.Execute(new ToEnumerableQuery().Visit(expression));
+        }
+        return Expression.Lambda<Func<object?>>(Expression.Convert(enumerable, typeof(object))).Compile()();
+    }
+
     /// <summary>Compiles the shape: the costly step, done once per <see cref="Key"/>.</summary>
     public Func<object?[], object?> Compile() => _compile();
 

@@ -10,7 +10,7 @@ namespace OpenKpi.Api.Tests.Formatters;
 public sealed class TwoWriters : IAsyncDisposable
 {
     public KpiApplication Fast { get; } = new() { Settings = { ["ResponseCache:Enabled"] = "false" } };
-    public KpiApplication Library { get; } = new() { Settings = { ["ResponseCache:Enabled"] = "false", ["Serialization:FastCollections"] = "false" } };
+    public KpiApplication Library { get; } = new() { Settings = { ["ResponseCache:Enabled"] = "false", ["FastPaths:Enabled"] = "false" } };
 
     public long Written => Fast.Services.GetRequiredService<CollectionJsonFormatter>().Written;
 
