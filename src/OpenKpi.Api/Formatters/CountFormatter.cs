@@ -40,7 +40,6 @@ public sealed class CountFormatter : OutputFormatter
         var count = Convert.ToInt64(context.Object, System.Globalization.CultureInfo.InvariantCulture);
         var digits = new byte[20];
         Utf8Formatter.TryFormat(count, digits, out var length);
-        context.HttpContext.Response.ContentLength = length;
         await context.HttpContext.Response.Body.WriteAsync(digits.AsMemory(0, length), context.HttpContext.RequestAborted);
     }
 }
