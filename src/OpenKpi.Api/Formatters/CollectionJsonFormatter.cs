@@ -64,7 +64,7 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         if (feature.Path is not { } path || feature.Model is not { } model || path.NavigationSource() is not IEdmEntitySet set) return false;
         if (path.LastSegment is not (EntitySetSegment or NavigationPropertySegment { NavigationProperty.Type.Definition: IEdmCollectionType })) return false;
         var query = http.Request.Query;
-        if (query.ContainsKey("$format") || query.ContainsKey("$apply") || query.ContainsKey("$compute")) return false;
+        if (query.ContainsKey("$format") || query.ContainsKey("$apply") || query.ContainsKey("$compute") || !AnswersODataV40(http.Request)) return false;
 
         if (ElementType(rows.GetType()) is not { } elementType || ShapeOf(set.EntityType) is not { } shape) return false;
         if (http.Items[SelectionKey] is SelectExpandClause) return elementType == shape.ClrType;
@@ -132,7 +132,7 @@ public sealed class CollectionJsonFormatter : OutputFormatter
     {
         if (!request.HttpContext.RequestServices.GetRequiredService<IOptions<FastPathOptions>>().Value.Enabled) return false;
         var query = request.Query;
-        if (query.ContainsKey("$format") || query.ContainsKey("$apply") || query.ContainsKey("$compute")) return false;
+        if (query.ContainsKey("$format") || query.ContainsKey("$apply") || query.ContainsKey("$compute") || !AnswersODataV40(request)) return false;
         foreach (var accept in request.Headers.Accept)
             foreach (var type in (accept ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 if (!OwnAccepts.Contains(type.Replace(" ", "", StringComparison.Ordinal))) return false;
@@ -140,6 +140,18 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         if (feature.Path is not { } path || path.NavigationSource() is not IEdmEntitySet set) return false;
         if (path.LastSegment is not (EntitySetSegment or NavigationPropertySegment { NavigationProperty.Type.Definition: IEdmCollectionType })) return false;
         return ShapeOf(set.EntityType) is { } shape && SelectionOf(clause, shape) is { } selection && selection.Expansions.All(e => e.Navigate is not null);
+    }
+
+    /// <summary>
+    /// Whether the library would answer OData 4.0, the only version this writer writes: it answers the version of the request's
+    /// OData-MaxVersion, else its OData-MinVersion, else its OData-Version, else 4.0 (4.01 writes "@context", "@nextLink").
+    /// Any of them present with another value, and the library writes the answer.
+    /// </summary>
+    public static bool AnswersODataV40(HttpRequest request)
+    {
+        foreach (var header in (string[])["OData-MaxVersion", "OData-MinVersion", "OData-Version"])
+            if (request.Headers.TryGetValue(header, out var value) && value.ToString().Trim() != "4.0") return false;
+        return true;
     }
 
     private Shape? ShapeOf(IEdmEntityType type) => _shapes.GetOrAdd(type.ClrTypeOf(), t => Shape.Of(t, type));
