@@ -98,6 +98,8 @@ public sealed class CollectionJsonFormatter : OutputFormatter
             + (selected is null ? "" : "(" + selected.ContextUrl() + ")");
         writer.WriteString("@odata.context", context_);
         if (feature.TotalCount is { } count) writer.WriteNumber("@odata.count", count);
+        // The last page of a read that tracks changes: before the rows, where the library writes it (it knows it before the rows).
+        if (feature.DeltaLink is { } delta) writer.WriteString("@odata.deltaLink", delta.AbsoluteUri);
         writer.WritePropertyName("value");
         writer.WriteStartArray();
         foreach (var row in rows)
@@ -116,7 +118,6 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         writer.WriteEndArray();
         if (PageSize(feature) is > 0 and var pageSize && http.Request.GetNextPageLink(pageSize, null, null) is { } next)
             writer.WriteString("@odata.nextLink", next.AbsoluteUri);
-        if (feature.DeltaLink is { } delta) writer.WriteString("@odata.deltaLink", delta.AbsoluteUri);   // the last page of a read that tracks changes
         writer.WriteEndObject();
         writer.Flush();
         await body.FlushAsync(http.RequestAborted);
