@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OData.Results;
 using Microsoft.AspNetCore.OData.Routing.Controllers;
 using OpenKpi.Api.OData;
+using OpenKpi.Api.Snapshot;
 using OpenKpi.Domain.Catalogue;
 using OpenKpi.Domain.Entities;
 

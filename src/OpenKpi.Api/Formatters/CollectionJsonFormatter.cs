@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.OData.Edm;
 using Microsoft.OData.UriParser;
 using OpenKpi.Api.OData;
+using OpenKpi.Api.Snapshot;
 
 namespace OpenKpi.Api.Formatters;
 

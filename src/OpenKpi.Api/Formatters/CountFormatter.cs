@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.OData.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.OData.UriParser;
 using OpenKpi.Api.OData;
+using OpenKpi.Api.Snapshot;
 
 namespace OpenKpi.Api.Formatters;
 

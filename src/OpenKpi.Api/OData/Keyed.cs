@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OData.Results;
+using OpenKpi.Api.Snapshot;
 
 namespace OpenKpi.Api.OData;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.OData.Query;
 using Microsoft.OData;
 using OpenKpi.Api.Formatters;
+using OpenKpi.Api.Snapshot;
 using OpenKpi.Domain.Catalogue;
 
 namespace OpenKpi.Api.OData;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.OData;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenKpi.Api.Snapshot;
 using OpenKpi.Api.Versioning;
 
 namespace OpenKpi.Api.OData;

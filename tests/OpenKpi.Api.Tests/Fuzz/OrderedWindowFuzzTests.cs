@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Microsoft.Extensions.DependencyInjection;
 using OpenKpi.Api.OData;
+using OpenKpi.Api.Snapshot;
 using OpenKpi.Api.Tests.Infrastructure;
 using OpenKpi.Domain.Catalogue;
 using OpenKpi.Domain.Entities;

@@ -1,7 +1,8 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using OpenKpi.Api.OData;
 
-namespace OpenKpi.Api.OData;
+namespace OpenKpi.Api.Snapshot;
 
 /// <summary>
 /// What a query tree built by the OData library needs before it runs as LINQ to Objects over the snapshot:

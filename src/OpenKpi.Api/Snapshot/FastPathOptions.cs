@@ -1,4 +1,4 @@
-namespace OpenKpi.Api.OData;
+namespace OpenKpi.Api.Snapshot;
 
 /// <summary>
 /// Section "FastPaths": whether the snapshot's fast paths answer queries. Off, every query goes to the OData library as

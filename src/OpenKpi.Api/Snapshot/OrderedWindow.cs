@@ -1,7 +1,8 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using OpenKpi.Api.OData;
 
-namespace OpenKpi.Api.OData;
+namespace OpenKpi.Api.Snapshot;
 
 /// <summary>
 /// The rows <c>skip</c> to <c>skip + take</c> of an ordering, selected as the source is read: an $orderby with a page

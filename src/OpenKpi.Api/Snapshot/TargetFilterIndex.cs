@@ -3,7 +3,7 @@ using Microsoft.OData.UriParser;
 using OpenKpi.Domain.Catalogue;
 using OpenKpi.Domain.Entities;
 
-namespace OpenKpi.Api.OData;
+namespace OpenKpi.Api.Snapshot;
 
 /// <summary>
 /// The filters clients send most — a province, a year, an indicator, a document, a province and a year — read

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Linq.Expressions;
 
-namespace OpenKpi.Api.OData;
+namespace OpenKpi.Api.Snapshot;
 
 /// <summary>
 /// An <see cref="IQueryable{T}"/> over a collection of the in-memory snapshot. LINQ to Objects

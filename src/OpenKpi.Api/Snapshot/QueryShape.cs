@@ -3,7 +3,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using System.Text;
 
-namespace OpenKpi.Api.OData;
+namespace OpenKpi.Api.Snapshot;
 
 /// <summary>
 /// A query expression made ready for LINQ to Objects and split into its shape and its values: Queryable

@@ -1,7 +1,7 @@
 using System.Linq.Expressions;
 using Microsoft.AspNetCore.OData.Query.Wrapper;
 
-namespace OpenKpi.Api.OData;
+namespace OpenKpi.Api.Snapshot;
 
 /// <summary>
 /// The equality of $apply=groupby's keys (the library's GroupByWrapper, whose Values are the grouped properties, a nested
