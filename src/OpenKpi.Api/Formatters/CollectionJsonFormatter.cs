@@ -43,12 +43,6 @@ public sealed class CollectionJsonFormatter : OutputFormatter
     /// <summary>Where the query attribute leaves the $select/$expand whose per-row projection it skipped for this writer.</summary>
     public const string SelectionKey = "OpenKpi.JsonSelection";
 
-    // What a client may accept for this writer to be the one content negotiation picks (besides no Accept header at all).
-    private static readonly HashSet<string> OwnAccepts = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "*/*", "application/*", "application/json", "application/json;odata.metadata=minimal", "application/json;odata.metadata=minimal;odata.streaming=true",
-    };
-
     public CollectionJsonFormatter()
     {
         SupportedMediaTypes.Add("application/json");
@@ -65,7 +59,7 @@ public sealed class CollectionJsonFormatter : OutputFormatter
         if (feature.Path is not { } path || feature.Model is not { } model || path.NavigationSource() is not IEdmEntitySet set) return false;
         if (path.LastSegment is not (EntitySetSegment or NavigationPropertySegment { NavigationProperty.Type.Definition: IEdmCollectionType })) return false;
         var query = http.Request.Query;
-        if (query.ContainsKey("$format") || query.ContainsKey("$apply") || query.ContainsKey("$compute") || !AnswersODataV40(http.Request)) return false;
+        if (!AnswerFormat.Of(http).MinimalJson || query.ContainsKey("$apply") || query.ContainsKey("$compute")) return false;
 
         if (ElementType(rows.GetType()) is not { } elementType || ShapeOf(set.EntityType) is not { } shape) return false;
         if (http.Items[SelectionKey] is SelectExpandClause) return elementType == shape.ClrType;
@@ -127,33 +121,18 @@ public sealed class CollectionJsonFormatter : OutputFormatter
     /// <summary>
     /// Whether this writer will write the answer to <paramref name="request"/>, with the $select/$expand <paramref name="clause"/>,
     /// straight from whole entities, so that the query can skip the library's per-row projection. Only when nothing can make
-    /// content negotiation choose another writer: no $format, $apply or $compute, and an Accept header (if any) of nothing
-    /// but the JSON this writer writes. Anything else keeps the projection, and whichever writer then answers is right.
+    /// content negotiation choose another writer (<see cref="AnswerFormat.MinimalJson"/>) and no $apply or $compute. Anything
+    /// else keeps the projection, and whichever writer then answers is right.
     /// </summary>
     public bool TakesSelection(HttpRequest request, SelectExpandClause clause)
     {
         if (!request.HttpContext.RequestServices.GetRequiredService<IOptions<FastPathOptions>>().Value.Enabled) return false;
         var query = request.Query;
-        if (query.ContainsKey("$format") || query.ContainsKey("$apply") || query.ContainsKey("$compute") || !AnswersODataV40(request)) return false;
-        foreach (var accept in request.Headers.Accept)
-            foreach (var type in (accept ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-                if (!OwnAccepts.Contains(type.Replace(" ", "", StringComparison.Ordinal))) return false;
+        if (!AnswerFormat.Of(request.HttpContext).MinimalJson || query.ContainsKey("$apply") || query.ContainsKey("$compute")) return false;
         var feature = request.HttpContext.ODataFeature();
         if (feature.Path is not { } path || path.NavigationSource() is not IEdmEntitySet set) return false;
         if (path.LastSegment is not (EntitySetSegment or NavigationPropertySegment { NavigationProperty.Type.Definition: IEdmCollectionType })) return false;
         return ShapeOf(set.EntityType) is { } shape && SelectionOf(clause, shape) is { } selection && selection.Expansions.All(e => e.Navigate is not null);
-    }
-
-    /// <summary>
-    /// Whether the library would answer OData 4.0, the only version this writer writes: it answers the version of the request's
-    /// OData-MaxVersion, else its OData-MinVersion, else its OData-Version, else 4.0 (4.01 writes "@context", "@nextLink").
-    /// Any of them present with another value, and the library writes the answer.
-    /// </summary>
-    public static bool AnswersODataV40(HttpRequest request)
-    {
-        foreach (var header in (string[])["OData-MaxVersion", "OData-MinVersion", "OData-Version"])
-            if (request.Headers.TryGetValue(header, out var value) && value.ToString().Trim() != "4.0") return false;
-        return true;
     }
 
     private Shape? ShapeOf(IEdmEntityType type) => _shapes.GetOrAdd(type.ClrTypeOf(), t => Shape.Of(t, type));

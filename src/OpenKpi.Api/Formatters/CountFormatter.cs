@@ -24,7 +24,7 @@ public sealed class CountFormatter : OutputFormatter
         var http = context.HttpContext;
         if (context.Object is not (long or int)) return false;
         if (!http.RequestServices.GetRequiredService<IOptions<FastPathOptions>>().Value.Enabled) return false;
-        if (http.ODataFeature().Path?.LastSegment is not CountSegment || !CollectionJsonFormatter.AnswersODataV40(http.Request)) return false;
+        if (http.ODataFeature().Path?.LastSegment is not CountSegment || !AnswerFormat.Of(http).ODataV40) return false;
         context.ContentType = ContentType;
         return true;
     }

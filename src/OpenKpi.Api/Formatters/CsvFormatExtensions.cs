@@ -4,20 +4,17 @@ namespace OpenKpi.Api.Formatters;
 
 public static class CsvFormatExtensions
 {
-    /// <summary>True when the request asks for CSV: after <see cref="UseFormatOption"/>, its Accept is text/csv alone.</summary>
-    public static bool WantsCsv(this HttpRequest request) => Wants(request, CsvOutputFormatter.MediaType);
+    /// <summary>True when the request's answer is CSV (<see cref="AnswerFormat"/>'s decision).</summary>
+    public static bool WantsCsv(this HttpRequest request) => AnswerFormat.Of(request.HttpContext).Format == AnswerFormat.Kind.Csv;
 
-    /// <summary>True when the request asks for XLSX: after <see cref="UseFormatOption"/>, its Accept is the spreadsheetml type alone.</summary>
-    public static bool WantsXlsx(this HttpRequest request) => Wants(request, XlsxEntityWriter.MediaType);
+    /// <summary>True when the request's answer is XLSX.</summary>
+    public static bool WantsXlsx(this HttpRequest request) => AnswerFormat.Of(request.HttpContext).Format == AnswerFormat.Kind.Xlsx;
 
     /// <summary>True for CSV or XLSX: a table of every selected row, never a page, with the CSV's columns and limits.</summary>
-    public static bool WantsTable(this HttpRequest request) => request.WantsCsv() || request.WantsXlsx();
+    public static bool WantsTable(this HttpRequest request) => AnswerFormat.Of(request.HttpContext).IsTable;
 
     /// <summary>The name a refusal of a table gives its format.</summary>
-    public static string TableFormat(this HttpRequest request) => request.WantsXlsx() ? "XLSX" : "CSV";
-
-    private static bool Wants(HttpRequest request, string mediaType) =>
-        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase));
+    public static string TableFormat(this HttpRequest request) => AnswerFormat.Of(request.HttpContext).TableName;
 
     private static readonly HashSet<string> JsonFormats = new(StringComparer.OrdinalIgnoreCase) { "json", "application/json" };
 
@@ -30,7 +27,7 @@ public static class CsvFormatExtensions
     /// The answer's format is decided once, here, before routing, so that the query (paging, projection) and the writer
     /// agree: $format=csv or xlsx (any case, or their media types) becomes Accept: text/csv or the spreadsheetml type, the
     /// OData library knowing neither; an Accept that lists CSV or XLSX beside JSON is reduced to whichever its q-values
-    /// prefer; $format of anything but json, csv or xlsx answers 406.
+    /// prefer; $format of anything but json, csv or xlsx answers 406. What that leaves is the request's <see cref="AnswerFormat"/>.
     /// </summary>
     public static WebApplication UseFormatOption(this WebApplication app)
     {
@@ -63,6 +60,7 @@ public static class CsvFormatExtensions
                     request.Headers.Accept = IsTable(chosen) ? TableFormats[chosen.MediaType.Value!]
                         : string.Join(", ", accepts.Where(a => !IsTable(a)).Select(a => a.ToString()));
             }
+            context.Features.Set(AnswerFormat.Decide(request));
             return next(context);
         });
         return app;
