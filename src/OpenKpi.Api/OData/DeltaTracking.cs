@@ -86,20 +86,25 @@ public static class DeltaTracking
     }
 
     /// <summary>
-    /// On the last page of an entity set read with Prefer: odata.track-changes, the delta link: this request's $filter with the
-    /// revision it was answered from as its token (and Preference-Applied on every page). Not applied to a dataset without
-    /// revisions, which has nothing to track, nor to a read with other options than $filter and $count, which no delta repeats.
+    /// Whether the read tracks changes: an entity set read with Prefer: odata.track-changes, whose last page carries the delta link.
+    /// Not a dataset without revisions, which has nothing to track, nor a read with other options than $filter and $count, which
+    /// no delta repeats ($skip is what next links page with), nor a table.
     /// </summary>
-    public static void OnLastPage(HttpRequest request, CatalogueSnapshot catalogue)
+    public static bool Tracks(HttpRequest request, CatalogueSnapshot catalogue) =>
+        catalogue.LatestRevision is not null && TracksChanges(request)
+        && request.ODataFeature().Path?.LastSegment is EntitySetSegment { EntitySet.Name: not "Revisions" } && !request.WantsTable()
+        && !request.Query.Keys.Any(k => k.StartsWith('$') && k is not ("$filter" or "$count" or "$format" or "$skip" or "$skiptoken"));
+
+    /// <summary>
+    /// On a page of a read that <see cref="Tracks"/> changes, Preference-Applied; on its last (<paramref name="pageWasCut"/> false),
+    /// the delta link: this request's $filter with the revision it was answered from as its token.
+    /// </summary>
+    public static void OnLastPage(HttpRequest request, CatalogueSnapshot catalogue, bool pageWasCut)
     {
-        var feature = request.ODataFeature();
-        if (catalogue.LatestRevision is null || !TracksChanges(request) || feature.Path?.LastSegment is not EntitySetSegment { EntitySet.Name: not "Revisions" }
-            || request.WantsTable()) return;
-        // The delta link repeats the $filter only: a read shaped otherwise ($top, $select, $expand …) is answered without tracking; $skip is what next links page with.
-        if (request.Query.Keys.Any(k => k.StartsWith('$') && k is not ("$filter" or "$count" or "$format" or "$skip" or "$skiptoken"))) return;
+        if (!Tracks(request, catalogue)) return;
         var headers = request.HttpContext.Response.Headers;
         headers["Preference-Applied"] = string.Join(", ", headers["Preference-Applied"].Append(Preference).Where(p => !string.IsNullOrEmpty(p)));
-        if (feature.NextLink is null && !CollectionJsonFormatter.PageWasCut(feature)) feature.DeltaLink = Link(request, catalogue);
+        if (!pageWasCut) request.ODataFeature().DeltaLink = Link(request, catalogue);
     }
 
     private static Uri Link(HttpRequest request, CatalogueSnapshot catalogue)

@@ -37,14 +37,11 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         set => AllowedQueryOptions = value ? AllowedQueryOptions | AllowedQueryOptions.Apply : AllowedQueryOptions & ~AllowedQueryOptions.Apply;
     }
 
-    // A filter on a province, year, indicator or document starts from the snapshot's list of those targets
-    // (and is that list, when it asks nothing more).
-    // $search is answered from the snapshot's search index (without $orderby, matches that agree with the
-    // terms' marks as typed come first, "má" before "mà"); the library applies the other options.
+    // The query's plan (QueryPlan) narrows the rows it reads, answers $search from the snapshot's search index, and pages and
+    // writes the answer itself when it is a page of OData JSON it writes whole; the library applies the other options.
     // A CSV download is never cut into pages: it holds every row the query selects, or the request fails.
     public override IQueryable ApplyQuery(IQueryable queryable, ODataQueryOptions queryOptions)
     {
-        var ignored = AllowedQueryOptions.None;
         var services = queryOptions.Request.HttpContext.RequestServices;
         var catalogue = services.GetRequiredService<CatalogueSnapshot>();
         var fast = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FastPathOptions>>().Value.Enabled;
@@ -52,26 +49,7 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
             queryable = SnapshotQueryExtensions.AsSnapshotQuery(rows, queryable.ElementType, SnapshotQueryProvider.Plain);   // LINQ to Objects, no compiled shapes
         var delta = DeltaTracking.FollowsDelta(queryOptions.Request);
         if (delta) queryable = DeltaTracking.Since(queryable, queryOptions, catalogue);   // what changed after the token's revision, whole and unpaged
-        // The narrowed list's size is also the cost estimate's rows, fast paths or not: the limits must refuse alike.
-        int? narrowedRows = null;
-        if (queryOptions.Apply is null && SnapshotQueryExtensions.SourceOf(queryable) is { } all && ReferenceEquals(all, catalogue.Targets)
-            && TargetFilterIndex.Narrow(queryOptions.Filter?.FilterClause, catalogue) is { } narrowed)
-        {
-            narrowedRows = narrowed.Targets.Count;
-            if (fast)
-            {
-                queryable = narrowed.Targets.AsSnapshotQuery();
-                if (narrowed.Exact) ignored = AllowedQueryOptions.Filter;   // the list is the filter's answer
-            }
-        }
-        if (queryOptions.Search is { SearchClause: { } clause })
-        {
-            var search = KpiSearchBinder.Parse(clause);
-            var index = catalogue.SearchIndexOf(queryable.ElementType);
-            var whole = SnapshotQueryExtensions.SourceOf(queryable) is { } source && index.Covers(source);
-            queryable = SnapshotQueryExtensions.Over(queryable, index.Find(search, exactFirst: queryOptions.OrderBy is null, whole ? null : queryable));
-            ignored |= AllowedQueryOptions.Search;
-        }
+        var plan = QueryPlan.Of(queryable, queryOptions, catalogue, fast);
         var csv = queryOptions.Request.WantsTable();   // CSV or XLSX: the same table, unpaged
         if (csv && queryOptions.Apply is not null)
             throw new ODataException($"{queryOptions.Request.TableFormat()} is not offered for $apply results; ask for JSON (the default).");
@@ -79,36 +57,25 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         if (queryOptions.Apply is not null && AsksFullMetadata(queryOptions.Request))
             throw new ODataException("odata.metadata=full is not offered for $apply results: they are groups, not entities, with no ids or links to describe. " +
                 "Use odata.metadata=minimal (the default) or none.");
-        if (QueryCost.Check(queryOptions, narrowedRows ?? RowsOf(queryable, catalogue), csv, catalogue) >= QueryCost.CostlyMicroseconds
+        // The narrowed list's size is the cost estimate's rows, fast paths or not: the limits must refuse alike.
+        if (QueryCost.Check(queryOptions, plan.NarrowedRows ?? RowsOf(plan.Source, catalogue), csv, catalogue) >= QueryCost.CostlyMicroseconds
             && !queryOptions.Request.HttpContext.Items.ContainsKey(AdmittedKey))
             throw new CostlyQueryPending();   // applied again once it holds a permit of the costly limiter
         var paged = !csv && !delta;
-        if (paged && queryOptions.Context.Path?.LastSegment?.EdmType is Microsoft.OData.Edm.IEdmCollectionType && PreferredPageSize(queryOptions.Request) is { } preferred)
-            queryOptions.Request.HttpContext.Response.Headers["Preference-Applied"] = $"odata.maxpagesize={Math.Min(preferred, QueryLimits.PageSize)}";   // the library pages by the smaller
-        // CSV is written from whole entities and the entities their single-valued navigations hold; a selection that the
-        // fast JSON writer is sure to write is read from them too: both without the library's per-row projection.
-        var items = queryOptions.Request.HttpContext.Items;
-        if (queryOptions.SelectExpand is { SelectExpandClause: { } selection })
-        {
-            if (csv)
-            {
-                items[CsvOutputFormatter.SelectionKey] = selection;
-                ignored |= AllowedQueryOptions.Select | AllowedQueryOptions.Expand;
-            }
-            else if (queryOptions.Request.HttpContext.RequestServices.GetRequiredService<CollectionJsonFormatter>().TakesSelection(queryOptions.Request, selection))
-            {
-                items[CollectionJsonFormatter.SelectionKey] = selection;
-                ignored |= AllowedQueryOptions.Select | AllowedQueryOptions.Expand;
-            }
-        }
+        if (paged && queryOptions.Context.Path?.LastSegment?.EdmType is Microsoft.OData.Edm.IEdmCollectionType && QueryPlan.PreferredPageSize(queryOptions.Request) is { } preferred)
+            queryOptions.Request.HttpContext.Response.Headers["Preference-Applied"] = $"odata.maxpagesize={Math.Min(preferred, QueryLimits.PageSize)}";   // the page is the smaller
+        // CSV is written from whole entities and the entities their single-valued navigations hold, without the library's per-row projection.
+        if (csv && queryOptions.SelectExpand is { SelectExpandClause: { } selection })
+            queryOptions.Request.HttpContext.Items[CsvOutputFormatter.SelectionKey] = selection;
         try
         {
-            return queryOptions.ApplyTo(queryable, new ODataQuerySettings
+            var result = queryOptions.ApplyTo(plan.Source, new ODataQuerySettings
             {
-                PageSize = paged ? QueryLimits.PageSize : null,
+                PageSize = paged && plan.PageSize is null ? QueryLimits.PageSize : null,
                 EnsureStableOrdering = false,
                 HandleNullPropagation = HandleNullPropagationOption.True,
-            }, ignored);
+            }, plan.Skipped);
+            return plan.Over(result);
         }
         catch (ArgumentException) when (queryOptions.Apply is not null && (queryOptions.Filter ?? (object?)queryOptions.OrderBy ?? queryOptions.SelectExpand) is not null)
         {
@@ -116,19 +83,6 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
             throw new ODataException("After $apply, $filter, $orderby and $select see only what $apply returns: its groupby properties and aggregates. " +
                 "Put the filter inside $apply (filter(…)/groupby(…)), or name an aggregate.");
         }
-    }
-
-    // "Prefer: odata.maxpagesize=10" (or the older "maxpagesize"), among other preferences, as the library reads it.
-    private static int? PreferredPageSize(HttpRequest request)
-    {
-        foreach (var preference in request.Headers.GetCommaSeparatedValues("Prefer"))
-        {
-            var (name, value) = preference.Split(';')[0].Split('=', 2, StringSplitOptions.TrimEntries) is [var n, var v] ? (n, v) : ("", "");
-            if ((name.Equals("odata.maxpagesize", StringComparison.OrdinalIgnoreCase) || name.Equals("maxpagesize", StringComparison.OrdinalIgnoreCase))
-                && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) && size > 0)
-                return size;
-        }
-        return null;
     }
 
     private static bool AsksFullMetadata(HttpRequest request) =>
@@ -161,8 +115,7 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         try
         {
             base.OnActionExecuted(actionExecutedContext);
-            actionExecutedContext.Result = WithoutInnerError(actionExecutedContext.Result);
-            Evaluate(actionExecutedContext.Result, actionExecutedContext.HttpContext);
+            actionExecutedContext.Result = Evaluate(WithoutInnerError(actionExecutedContext.Result), actionExecutedContext.HttpContext);
         }
         catch (Exception e) when (Unwrap(e) is CostlyQueryPending)
         {
@@ -217,21 +170,34 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
 
     // The query runs here, over the in-memory snapshot, rather than while the answer is being written:
     // a failure its expressions cause (division by zero, an overflow, the time limit) is then a 400, not a broken 200.
-    private static void Evaluate(IActionResult? outcome, HttpContext http)
+    // A plan that pages cuts the page here (and links the next), and one that writes its answer becomes the action's result.
+    private static IActionResult? Evaluate(IActionResult? outcome, HttpContext http)
     {
-        if (outcome is not ObjectResult { Value: IQueryable queryable } result) return;
+        if (outcome is not ObjectResult { Value: IQueryable queryable } result) return outcome;
+        var plan = (queryable as PlannedQuery)?.Plan;
+        if (queryable is PlannedQuery planned) queryable = planned.Query;
         var rows = Materializers.GetOrAdd(queryable.ElementType, Materializer)(queryable);
         if (http.Request.WantsTable() && rows is System.Collections.ICollection all) CheckCsvSize(http, queryable.ElementType, all.Count);
         var catalogue = http.RequestServices.GetRequiredService<CatalogueSnapshot>();
+        var feature = Microsoft.AspNetCore.OData.Extensions.HttpContextExtensions.ODataFeature(http);
+        Uri? nextLink = null;
+        if (plan is not null)
+        {
+            (var page, nextLink) = plan.Page((System.Collections.IList)rows, http.Request);
+            rows = page;
+        }
         if (DeltaTracking.FollowsDelta(http.Request))
         {
             rows = DeltaSets.GetOrAdd(queryable.ElementType, DeltaSet)(rows, http.Request, catalogue);
             result.DeclaredType = rows.GetType();   // the library writes a delta payload only for a DeltaSet<T> it is told of
         }
-        else DeltaTracking.OnLastPage(http.Request, catalogue);
-        result.Value = rows;
-        _ = Microsoft.AspNetCore.OData.Extensions.HttpContextExtensions.ODataFeature(http).TotalCount;
+        else DeltaTracking.OnLastPage(http.Request, catalogue, pageWasCut: nextLink is not null);
+        _ = feature.TotalCount;   // a $count the library left to compute is computed here, within the budget
         QueryBudget.Current?.EndEvaluation();
+        if (plan is { Writes: true }) return plan.Answer((System.Collections.IList)rows, nextLink, http.Request);
+        if (nextLink is not null) feature.NextLink = nextLink;   // a page the plan cut, written by the library
+        result.Value = rows;
+        return result;
     }
 
     // An XLSX is the CSV's table in another format, under the same limits.

@@ -32,12 +32,11 @@ public static class ODataExtensions
                 options.AddRouteComponents(ApiVersions.V1Prefix, model.GetAwaiter().GetResult(), RouteServices);
             });
         services.TryAddEnumerable(ServiceDescriptor.Transient<Microsoft.AspNetCore.Mvc.ApplicationModels.IApplicationModelProvider, NamedKeyRoutes>());
-        // After the OData formatters are in place: the fast writer is asked first and declines what it does not write.
         services.AddOptions<FastPathOptions>().BindConfiguration(FastPathOptions.Section).ValidateOnStart();
-        services.AddSingleton<Formatters.CollectionJsonFormatter>();
-        services.AddOptions<Microsoft.AspNetCore.Mvc.MvcOptions>().PostConfigure<Formatters.CollectionJsonFormatter>((options, fast) =>
+        services.AddSingleton<JsonPageWriter>();   // writes the pages a query plan answers whole
+        // After the OData formatters are in place: these are asked first and decline what they do not write.
+        services.AddOptions<Microsoft.AspNetCore.Mvc.MvcOptions>().PostConfigure(options =>
         {
-            options.OutputFormatters.Insert(0, fast);
             options.OutputFormatters.Insert(0, new Formatters.CountFormatter());
             options.OutputFormatters.Insert(0, new Formatters.CsdlJsonFormatter());
         });

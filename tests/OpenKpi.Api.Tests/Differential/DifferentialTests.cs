@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OData.Edm;
 using OpenKpi.Api.Formatters;
 using OpenKpi.Api.OData;
+using OpenKpi.Api.Snapshot;
 using OpenKpi.Api.Tests.Infrastructure;
 using OpenKpi.Api.Tests.Xlsx;
 using OpenKpi.Domain.Catalogue;
@@ -75,8 +76,8 @@ public sealed class DifferentialTests(FastAndPlain hosts, ITestOutputHelper outp
         var count = int.TryParse(Environment.GetEnvironmentVariable("OPENKPI_DIFF_COUNT"), out var c) ? c : DefaultCount;
         var catalogue = hosts.Plain.Services.GetRequiredService<CatalogueSnapshot>();
         var model = EdmModelFactory.Build();
-        var fastWriter = hosts.Fast.Services.GetRequiredService<CollectionJsonFormatter>();
-        var plainWriter = hosts.Plain.Services.GetRequiredService<CollectionJsonFormatter>();
+        var fastWriter = hosts.Fast.Services.GetRequiredService<JsonPageWriter>();
+        var plainWriter = hosts.Plain.Services.GetRequiredService<JsonPageWriter>();
         var (fastBefore, plainBefore) = (fastWriter.Written, plainWriter.Written);
         var statuses = new SortedDictionary<int, int>();
         var failures = new List<string>();

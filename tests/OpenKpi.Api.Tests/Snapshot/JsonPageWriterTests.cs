@@ -2,17 +2,18 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using OpenKpi.Api.Formatters;
+using OpenKpi.Api.Snapshot;
 using OpenKpi.Api.Tests.Infrastructure;
 
-namespace OpenKpi.Api.Tests.Formatters;
+namespace OpenKpi.Api.Tests.Snapshot;
 
-/// <summary>Two instances of the API, one with the fast collection writer and one with the OData library's alone.</summary>
+/// <summary>Two instances of the API, one with its fast paths (the query plan's page writer) and one with the OData library's alone.</summary>
 public sealed class TwoWriters : IAsyncDisposable
 {
     public KpiApplication Fast { get; } = new() { Settings = { ["ResponseCache:Enabled"] = "false" } };
     public KpiApplication Library { get; } = new() { Settings = { ["ResponseCache:Enabled"] = "false", ["FastPaths:Enabled"] = "false" } };
 
-    public long Written => Fast.Services.GetRequiredService<CollectionJsonFormatter>().Written;
+    public long Written => Fast.Services.GetRequiredService<JsonPageWriter>().Written;
 
     public async ValueTask DisposeAsync()
     {
@@ -21,8 +22,8 @@ public sealed class TwoWriters : IAsyncDisposable
     }
 }
 
-/// <summary>The fast writer's answers are the OData library's, byte for byte; what it does not write, the library does.</summary>
-public sealed class CollectionJsonFormatterTests(TwoWriters writers) : IClassFixture<TwoWriters>
+/// <summary>The page writer's answers are the OData library's, byte for byte; what the plan does not write, the library does.</summary>
+public sealed class JsonPageWriterTests(TwoWriters writers) : IClassFixture<TwoWriters>
 {
     private static readonly string[] Sets = ["Provinces", "Documents", "Groups", "Units", "Frequencies", "Agencies", "Indicators", "Targets", "CatalogueEntries"];
 

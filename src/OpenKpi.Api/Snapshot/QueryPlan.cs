@@ -1,0 +1,160 @@
+using System.Collections;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OData.Extensions;
+using Microsoft.AspNetCore.OData.Query;
+using Microsoft.OData.Edm;
+using Microsoft.OData.UriParser;
+using OpenKpi.Api.Formatters;
+using OpenKpi.Api.OData;
+using OpenKpi.Domain.Catalogue;
+
+namespace OpenKpi.Api.Snapshot;
+
+/// <summary>
+/// One query over the snapshot, planned from its parsed options and its answer's <see cref="AnswerFormat"/>: the rows it reads
+/// (a list of the filter index, the search index's matches), the options the library still applies, and who pages and writes the
+/// answer. A page of OData JSON with minimal metadata over entities whose selection <see cref="JsonPageWriter"/> writes is the
+/// plan's whole: it pages the rows itself and its <see cref="Answer"/> writes every byte (rows, count, links, headers). Anything
+/// else is the library's to page and write.
+/// </summary>
+public sealed class QueryPlan
+{
+    private QueryPlan(IQueryable source, AllowedQueryOptions skipped, int? pageSize, IEdmEntitySet? set, JsonPageWriter.Selection? json, int? narrowedRows)
+    {
+        Source = source;
+        Skipped = skipped;
+        PageSize = pageSize;
+        _set = set;
+        _json = json;
+        NarrowedRows = narrowedRows;
+    }
+
+    private readonly IEdmEntitySet? _set;
+    private readonly JsonPageWriter.Selection? _json;
+
+    /// <summary>What the library's query options are applied to: the action's rows, or the smaller list that holds every match.</summary>
+    public IQueryable Source { get; }
+
+    /// <summary>The options the plan answers itself, which the library must not apply again.</summary>
+    public AllowedQueryOptions Skipped { get; }
+
+    /// <summary>The page the plan cuts itself (the library then pages nothing); null when the library pages, or nothing is paged.</summary>
+    public int? PageSize { get; }
+
+    /// <summary>Whether the plan writes the answer (else the library's formatters do).</summary>
+    public bool Writes => _json is not null;
+
+    /// <summary>How many rows the filter index narrowed the source to (the cost estimate's rows), with or without the fast paths.</summary>
+    public int? NarrowedRows { get; }
+
+    /// <summary>
+    /// The plan of <paramref name="options"/> over <paramref name="queryable"/>. <paramref name="fast"/> off, the plan narrows
+    /// nothing and writes nothing: only what has no library equivalent ($search, a table's whole entities, a tracked read's
+    /// last page) is the plan's.
+    /// </summary>
+    public static QueryPlan Of(IQueryable queryable, ODataQueryOptions options, CatalogueSnapshot catalogue, bool fast)
+    {
+        var request = options.Request;
+        var format = AnswerFormat.Of(request.HttpContext);
+        var skipped = AllowedQueryOptions.None;
+        int? narrowedRows = null;
+        // A filter on a province, year, indicator or document starts from the snapshot's list of those targets (and is that list, when it asks nothing more).
+        if (options.Apply is null && SnapshotQueryExtensions.SourceOf(queryable) is { } all && ReferenceEquals(all, catalogue.Targets)
+            && TargetFilterIndex.Narrow(options.Filter?.FilterClause, catalogue) is { } narrowed)
+        {
+            narrowedRows = narrowed.Targets.Count;
+            if (fast)
+            {
+                queryable = narrowed.Targets.AsSnapshotQuery();
+                if (narrowed.Exact) skipped = AllowedQueryOptions.Filter;   // the list is the filter's answer
+            }
+        }
+        // $search is answered from the snapshot's search index (without $orderby, matches that agree with the terms' marks as
+        // typed come first, "má" before "mà"): the library has no search of its own.
+        if (options.Search is { SearchClause: { } clause })
+        {
+            var search = KpiSearchBinder.Parse(clause);
+            var index = catalogue.SearchIndexOf(queryable.ElementType);
+            var whole = SnapshotQueryExtensions.SourceOf(queryable) is { } source && index.Covers(source);
+            queryable = SnapshotQueryExtensions.Over(queryable, index.Find(search, exactFirst: options.OrderBy is null, whole ? null : queryable));
+            skipped |= AllowedQueryOptions.Search;
+        }
+        // A table is written from whole entities (the CSV writer reads the $select/$expand itself); never paged.
+        if (format.IsTable) return new QueryPlan(queryable, skipped | AllowedQueryOptions.Select | AllowedQueryOptions.Expand, null, null, null, narrowedRows);
+        var collection = options.Context.Path?.LastSegment?.EdmType is IEdmCollectionType;
+        var pageSize = Math.Min(QueryLimits.PageSize, PreferredPageSize(request) ?? int.MaxValue);
+        if (fast && collection && JsonSelection(queryable, options, format) is var (set, json))
+        {
+            if (options.SelectExpand is not null) skipped |= AllowedQueryOptions.Select | AllowedQueryOptions.Expand;
+            return new QueryPlan(queryable, skipped, pageSize, set, json, narrowedRows);
+        }
+        // A read that tracks changes gets its delta link on its last page, which only a plan that cuts the page itself knows.
+        var tracked = collection && DeltaTracking.Tracks(request, catalogue);
+        return new QueryPlan(queryable, skipped, tracked ? pageSize : null, null, null, narrowedRows);
+    }
+
+    // The entity set and the selection the page writer writes, when it writes this answer: OData 4.0 JSON with minimal metadata
+    // (the library's default, certainly the type negotiation picks), of entities, no $apply, $compute or delta payload.
+    private static (IEdmEntitySet, JsonPageWriter.Selection)? JsonSelection(IQueryable queryable, ODataQueryOptions options, AnswerFormat format)
+    {
+        var request = options.Request;
+        if (!format.MinimalJson || options.Apply is not null || options.Compute is not null || DeltaTracking.FollowsDelta(request)) return null;
+        if (options.Context.Path is not { } path || path.NavigationSource() is not IEdmEntitySet set) return null;
+        if (path.LastSegment is not (EntitySetSegment or NavigationPropertySegment { NavigationProperty.Type.Definition: IEdmCollectionType })) return null;
+        if (queryable.ElementType != set.EntityType.ClrTypeOf()) return null;
+        var writer = request.HttpContext.RequestServices.GetRequiredService<JsonPageWriter>();
+        return writer.SelectionOf(set, options.SelectExpand?.SelectExpandClause) is { } selection ? (set, selection) : null;
+    }
+
+    /// <summary>The library's result as the plan runs it: when the plan pages, one row more than a page (which tells whether the page was cut), with the plan.</summary>
+    public IQueryable Over(IQueryable result) =>
+        PageSize is { } size
+            ? new PlannedQuery(result.Provider.CreateQuery(System.Linq.Expressions.Expression.Call(typeof(Queryable), nameof(Queryable.Take), [result.ElementType],
+                result.Expression, System.Linq.Expressions.Expression.Constant(size + 1))), this)
+            : result;
+
+    /// <summary>
+    /// The rows the library's options left, paged by the plan when it pages: the page, and the link to the next one when the page
+    /// was cut (as the library links it: $top and $skip carried on).
+    /// </summary>
+    public (IList Rows, Uri? NextLink) Page(IList rows, HttpRequest request)
+    {
+        if (PageSize is not { } size || rows.Count <= size) return (rows, null);
+        rows.RemoveAt(size);
+        return (rows, request.GetNextPageLink(size, null, null));
+    }
+
+    /// <summary>The answer the plan writes: the page, its count and links, with the headers of OData 4.0 JSON.</summary>
+    public IActionResult Answer(IList rows, Uri? nextLink, HttpRequest request) =>
+        new PlannedAnswer(_set!, _json!, rows, request.ODataFeature().TotalCount, nextLink, request.ODataFeature().DeltaLink);
+
+    // "Prefer: odata.maxpagesize=10" (or the older "maxpagesize"), among other preferences, as the library reads it.
+    internal static int? PreferredPageSize(HttpRequest request)
+    {
+        foreach (var preference in request.Headers.GetCommaSeparatedValues("Prefer"))
+        {
+            var (name, value) = preference.Split(';')[0].Split('=', 2, StringSplitOptions.TrimEntries) is [var n, var v] ? (n, v) : ("", "");
+            if ((name.Equals("odata.maxpagesize", StringComparison.OrdinalIgnoreCase) || name.Equals("maxpagesize", StringComparison.OrdinalIgnoreCase))
+                && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) && size > 0)
+                return size;
+        }
+        return null;
+    }
+
+    private sealed class PlannedAnswer(IEdmEntitySet set, JsonPageWriter.Selection selection, IList rows, long? count, Uri? nextLink, Uri? deltaLink) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context) =>
+            context.HttpContext.RequestServices.GetRequiredService<JsonPageWriter>().WriteAsync(context.HttpContext, set, selection, rows, count, nextLink, deltaLink);
+    }
+}
+
+/// <summary>A query the plan pages and maybe writes: the library's result, with the plan that made it.</summary>
+public sealed class PlannedQuery(IQueryable query, QueryPlan plan) : IQueryable
+{
+    public IQueryable Query { get; } = query;
+    public QueryPlan Plan { get; } = plan;
+    public Type ElementType => Query.ElementType;
+    public System.Linq.Expressions.Expression Expression => Query.Expression;
+    public IQueryProvider Provider => Query.Provider;
+    public IEnumerator GetEnumerator() => Query.GetEnumerator();
+}
