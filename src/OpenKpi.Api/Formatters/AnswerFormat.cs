@@ -48,9 +48,11 @@ public sealed class AnswerFormat
     {
         var accepts = request.GetTypedHeaders().Accept;
         var v40 = AnswersODataV40(request);
+        // A $format left after the rewriting is json (or xml, of $metadata), and the library honours it over Accept.
+        if (request.Query.ContainsKey("$format")) return new(Kind.Json, minimalJson: false, v40);
         if (accepts.Any(a => a.MediaType.Equals(XlsxEntityWriter.MediaType, StringComparison.OrdinalIgnoreCase))) return new(Kind.Xlsx, minimalJson: false, v40);
         if (accepts.Any(a => a.MediaType.Equals(CsvOutputFormatter.MediaType, StringComparison.OrdinalIgnoreCase))) return new(Kind.Csv, minimalJson: false, v40);
-        return new(Kind.Json, v40 && !request.Query.ContainsKey("$format") && AcceptsOnlyMinimalJson(request), v40);
+        return new(Kind.Json, v40 && AcceptsOnlyMinimalJson(request), v40);
     }
 
     // What a client may accept for the library's minimal JSON to be the type content negotiation picks (besides no Accept at all).

@@ -64,6 +64,24 @@ public sealed class CsvTests(KpiApplication app)
         Assert.Equal((string)withComma["label"]!, rows[1][2]);
     }
 
+    // $format names the answer's format, whatever Accept says: JSON, paged, with the $select applied (it was once read as a CSV's).
+    [Fact]
+    public async Task FormatJsonWinsOverAnAcceptOfCsv()
+    {
+        var provinces = SeedFiles.Records("provinces.json").Count();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/odata/Provinces?$select=Id&$format=json&$top=2");
+        request.Headers.Accept.ParseAdd("text/csv");
+
+        using var response = await app.CreateClient().SendAsync(request);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        Assert.True(provinces > 2);
+        Assert.Equal(2, json["value"]!.AsArray().Count);
+        Assert.All(json["value"]!.AsArray(), row => Assert.Equal(["Id"], row!.AsObject().Select(p => p.Key)));
+    }
+
     [Fact]
     public async Task CsvHonoursFilterOrderByAndSkip()
     {
