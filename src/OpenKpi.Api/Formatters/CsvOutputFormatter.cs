@@ -14,9 +14,6 @@ public sealed class CsvOutputFormatter : TextOutputFormatter
 {
     public const string MediaType = "text/csv";
 
-    /// <summary>Where the query attribute leaves the $select/$expand whose projection it skipped: the writer reads the entities.</summary>
-    public const string SelectionKey = "OpenKpi.CsvSelection";
-
     public CsvOutputFormatter()
     {
         SupportedMediaTypes.Add(MediaType);
@@ -51,9 +48,9 @@ public sealed class CsvOutputFormatter : TextOutputFormatter
         return set;
     }
 
-    /// <summary>The table of the answer: its columns from the $select/$expand whose projection the query attribute skipped.</summary>
+    /// <summary>The table of the answer: a query plan's rows with the columns of their $select/$expand, or whole entities.</summary>
     internal static CsvEntityWriter TableOf(OutputFormatterWriteContext context, string format) =>
-        CsvEntityWriter.For(context.Object, context.HttpContext.Items[SelectionKey] as Microsoft.OData.UriParser.SelectExpandClause)
+        (context.Object is TableRows table ? CsvEntityWriter.For(table.Rows, table.Selection) : CsvEntityWriter.For(context.Object))
         ?? throw new InvalidOperationException($"No {format} shape for a {context.Object?.GetType().Name}: the query attribute lets only entities through.");
 
     internal static string FileName(string segment)

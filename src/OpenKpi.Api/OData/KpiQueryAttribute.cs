@@ -64,9 +64,6 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         var paged = !csv && !delta;
         if (paged && queryOptions.Context.Path?.LastSegment?.EdmType is Microsoft.OData.Edm.IEdmCollectionType && QueryPlan.PreferredPageSize(queryOptions.Request) is { } preferred)
             queryOptions.Request.HttpContext.Response.Headers["Preference-Applied"] = $"odata.maxpagesize={Math.Min(preferred, QueryLimits.PageSize)}";   // the page is the smaller
-        // CSV is written from whole entities and the entities their single-valued navigations hold, without the library's per-row projection.
-        if (csv && queryOptions.SelectExpand is { SelectExpandClause: { } selection })
-            queryOptions.Request.HttpContext.Items[CsvOutputFormatter.SelectionKey] = selection;
         try
         {
             var result = queryOptions.ApplyTo(plan.Source, new ODataQuerySettings
@@ -177,7 +174,7 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         var plan = (queryable as PlannedQuery)?.Plan;
         if (queryable is PlannedQuery planned) queryable = planned.Query;
         var rows = Materializers.GetOrAdd(queryable.ElementType, Materializer)(queryable);
-        if (http.Request.WantsTable() && rows is System.Collections.ICollection all) CheckCsvSize(http, queryable.ElementType, all.Count);
+        if (plan is { AnswersTable: true } && rows is System.Collections.ICollection all) CheckCsvSize(http, queryable.ElementType, all.Count, plan.TableSelection);
         var catalogue = http.RequestServices.GetRequiredService<CatalogueSnapshot>();
         var feature = Microsoft.AspNetCore.OData.Extensions.HttpContextExtensions.ODataFeature(http);
         Uri? nextLink = null;
@@ -195,19 +192,25 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         _ = feature.TotalCount;   // a $count the library left to compute is computed here, within the budget
         QueryBudget.Current?.EndEvaluation();
         if (plan is { Writes: true }) return plan.Answer((System.Collections.IList)rows, nextLink, http.Request);
+        if (plan?.TableOf(rows) is { } tableRows)
+        {
+            result.Value = tableRows;
+            result.DeclaredType = typeof(TableRows);
+            return result;
+        }
         if (nextLink is not null) feature.NextLink = nextLink;   // a page the plan cut, written by the library
         result.Value = rows;
         return result;
     }
 
     // An XLSX is the CSV's table in another format, under the same limits.
-    private static void CheckCsvSize(HttpContext context, Type element, int rows)
+    private static void CheckCsvSize(HttpContext context, Type element, int rows, Microsoft.OData.UriParser.SelectExpandClause? selection)
     {
         var format = context.Request.TableFormat();
         if (rows > QueryLimits.MaxCsvRows)
             throw new ODataException($"The {format} would hold {rows:N0} rows; the limit (MaxCsvRows) is {QueryLimits.MaxCsvRows:N0}. " +
                 "Narrow the $filter, or take the whole dataset from /downloads.");
-        var fields = (long)rows * CsvEntityWriter.ColumnCount(element, context.Items[CsvOutputFormatter.SelectionKey] as Microsoft.OData.UriParser.SelectExpandClause);
+        var fields = (long)rows * CsvEntityWriter.ColumnCount(element, selection);
         if (fields > QueryLimits.MaxCsvFields)
             throw new ODataException($"The {format} would hold {fields:N0} fields (rows × columns); the limit (MaxCsvFields) is {QueryLimits.MaxCsvFields:N0}. " +
                 "Expand fewer navigations, $select the columns you need, or narrow the $filter.");

@@ -14,21 +14,28 @@ namespace OpenKpi.Api.Snapshot;
 /// One query over the snapshot, planned from its parsed options and its answer's <see cref="AnswerFormat"/>: the rows it reads
 /// (a list of the filter index, the search index's matches), the options the library still applies, and who pages and writes the
 /// answer. A page of OData JSON with minimal metadata over entities whose selection <see cref="JsonPageWriter"/> writes is the
-/// plan's whole: it pages the rows itself and its <see cref="Answer"/> writes every byte (rows, count, links, headers). Anything
-/// else is the library's to page and write.
+/// plan's whole: it pages the rows itself and its <see cref="Answer"/> writes every byte (rows, count, links, headers). A CSV or
+/// XLSX is the plan's too: its rows go to the table writers as <see cref="TableRows"/>, with their $select/$expand. Anything else
+/// is the library's to project, page and write.
 /// </summary>
 public sealed class QueryPlan
 {
-    private QueryPlan(IQueryable source, AllowedQueryOptions skipped, int? pageSize, IEdmEntitySet? set, JsonPageWriter.Selection? json, int? narrowedRows)
+    private QueryPlan(IQueryable source, AllowedQueryOptions skipped, int? narrowedRows, int? pageSize = null,
+        IEdmEntitySet? set = null, JsonPageWriter.Selection? json = null, Table? table = null)
     {
         Source = source;
         Skipped = skipped;
+        NarrowedRows = narrowedRows;
         PageSize = pageSize;
         _set = set;
         _json = json;
-        NarrowedRows = narrowedRows;
+        _table = table;
     }
 
+    // A CSV or XLSX: the columns its $select/$expand names, and whether it is one entity (a key, a single-valued navigation).
+    private sealed record Table(SelectExpandClause? Selection, bool Single);
+
+    private readonly Table? _table;
     private readonly IEdmEntitySet? _set;
     private readonly JsonPageWriter.Selection? _json;
 
@@ -79,18 +86,20 @@ public sealed class QueryPlan
             queryable = SnapshotQueryExtensions.Over(queryable, index.Find(search, exactFirst: options.OrderBy is null, whole ? null : queryable));
             skipped |= AllowedQueryOptions.Search;
         }
-        // A table is written from whole entities (the CSV writer reads the $select/$expand itself); never paged.
-        if (format.IsTable) return new QueryPlan(queryable, skipped | AllowedQueryOptions.Select | AllowedQueryOptions.Expand, null, null, null, narrowedRows);
+        // A table is written from whole entities, with the columns its $select/$expand names; never paged.
+        if (format.IsTable)
+            return new QueryPlan(queryable, skipped | AllowedQueryOptions.Select | AllowedQueryOptions.Expand, narrowedRows,
+                table: new Table(options.SelectExpand?.SelectExpandClause, options.Context.Path?.LastSegment?.EdmType is not IEdmCollectionType));
         var collection = options.Context.Path?.LastSegment?.EdmType is IEdmCollectionType;
         var pageSize = Math.Min(QueryLimits.PageSize, PreferredPageSize(request) ?? int.MaxValue);
         if (fast && collection && JsonSelection(queryable, options, format) is var (set, json))
         {
             if (options.SelectExpand is not null) skipped |= AllowedQueryOptions.Select | AllowedQueryOptions.Expand;
-            return new QueryPlan(queryable, skipped, pageSize, set, json, narrowedRows);
+            return new QueryPlan(queryable, skipped, narrowedRows, pageSize, set, json);
         }
         // A read that tracks changes gets its delta link on its last page, which only a plan that cuts the page itself knows.
         var tracked = collection && DeltaTracking.Tracks(request, catalogue);
-        return new QueryPlan(queryable, skipped, tracked ? pageSize : null, null, null, narrowedRows);
+        return new QueryPlan(queryable, skipped, narrowedRows, tracked ? pageSize : null);
     }
 
     // The entity set and the selection the page writer writes, when it writes this answer: OData 4.0 JSON with minimal metadata
@@ -111,7 +120,29 @@ public sealed class QueryPlan
         PageSize is { } size
             ? new PlannedQuery(result.Provider.CreateQuery(System.Linq.Expressions.Expression.Call(typeof(Queryable), nameof(Queryable.Take), [result.ElementType],
                 result.Expression, System.Linq.Expressions.Expression.Constant(size + 1))), this)
+            : _table is not null ? new PlannedQuery(result, this)
             : result;
+
+    /// <summary>Whether the answer is a CSV or XLSX table, written by their formatters from the plan's <see cref="TableRows"/>.</summary>
+    public bool AnswersTable => _table is not null;
+
+    /// <summary>The columns of the table the plan answers with, when it answers with one.</summary>
+    public SelectExpandClause? TableSelection => _table?.Selection;
+
+    /// <summary>The table of <paramref name="rows"/> (a list, or one entity) for the CSV and XLSX writers; null when the plan answers no table.</summary>
+    public TableRows? TableOf(object rows) => _table is null ? null : new TableRows(rows, _table.Selection);
+
+    // The library takes the one entity of a key or single-valued navigation by enumerating the query: it gets the table of it.
+    internal IEnumerable Enumerate(IQueryable query)
+    {
+        if (_table is not { Single: true }) return query;
+        return Tables(query);
+
+        IEnumerable Tables(IQueryable rows)
+        {
+            foreach (var row in rows) yield return TableOf(row)!;
+        }
+    }
 
     /// <summary>
     /// The rows the library's options left, paged by the plan when it pages: the page, and the link to the next one when the page
@@ -156,5 +187,5 @@ public sealed class PlannedQuery(IQueryable query, QueryPlan plan) : IQueryable
     public Type ElementType => Query.ElementType;
     public System.Linq.Expressions.Expression Expression => Query.Expression;
     public IQueryProvider Provider => Query.Provider;
-    public IEnumerator GetEnumerator() => Query.GetEnumerator();
+    public IEnumerator GetEnumerator() => Plan.Enumerate(Query).GetEnumerator();
 }

@@ -82,6 +82,24 @@ public sealed class CsvTests(KpiApplication app)
         Assert.All(json["value"]!.AsArray(), row => Assert.Equal(["Id"], row!.AsObject().Select(p => p.Key)));
     }
 
+    // One entity (a single-valued navigation) is a table of one row, with the columns of its own $select and $expand.
+    [Fact]
+    public async Task TheCsvOfOneEntityHasTheColumnsOfItsSelectAndExpand()
+    {
+        var units = SeedFiles.Records("units.json").ToDictionary(u => (string)u["id"]!);
+        var indicators = SeedFiles.Records("indicators.json").ToDictionary(i => (string)i["id"]!);
+        var target = SeedFiles.TargetRows.Select(r => r.Row)
+            .First(r => (string?)r["indicatorId"] is { } id && indicators[id]["unitId"] is { } unit && units.ContainsKey((string)unit!));
+        var indicator = indicators[(string)target["indicatorId"]!];
+
+        var (response, _, rows) = await GetCsv($"/odata/Targets('{target["id"]}')/Indicator?$format=csv&$select=NameEn,Id&$expand=Unit($select=Name)");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["NameEn", "Id", "Unit/Name"], rows[0]);
+        Assert.Equal([(string)indicator["nameEn"]!, (string)indicator["id"]!, (string)units[(string)indicator["unitId"]!]["name"]!], rows[1]);
+        Assert.Equal(2, rows.Count);
+    }
+
     [Fact]
     public async Task CsvHonoursFilterOrderByAndSkip()
     {
