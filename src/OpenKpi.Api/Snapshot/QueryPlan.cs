@@ -16,7 +16,7 @@ namespace OpenKpi.Api.Snapshot;
 /// answer. A page of OData JSON with minimal metadata over entities whose selection <see cref="JsonPageWriter"/> writes is the
 /// plan's whole: it pages the rows itself and its <see cref="Answer"/> writes every byte (rows, count, links, headers). A CSV or
 /// XLSX is the plan's too: its rows go to the table writers as <see cref="TableRows"/>, with their $select/$expand. Anything else
-/// is the library's to project, page and write.
+/// is the library's to filter, project, page and write, with nothing skipped but $search (over the filter index's list, if any).
 /// </summary>
 public sealed class QueryPlan
 {
@@ -64,8 +64,10 @@ public sealed class QueryPlan
         var request = options.Request;
         var format = AnswerFormat.Of(request.HttpContext);
         var skipped = AllowedQueryOptions.None;
+        var answered = AllowedQueryOptions.None;   // what the plan skips only when it writes the answer
         int? narrowedRows = null;
-        // A filter on a province, year, indicator or document starts from the snapshot's list of those targets (and is that list, when it asks nothing more).
+        // A filter on a province, year, indicator or document starts from the snapshot's list of those targets (and is that
+        // list, when it asks nothing more: an answer the plan writes then skips the filter; the library applies it to the list).
         if (options.Apply is null && SnapshotQueryExtensions.SourceOf(queryable) is { } all && ReferenceEquals(all, catalogue.Targets)
             && TargetFilterIndex.Narrow(options.Filter?.FilterClause, catalogue) is { } narrowed)
         {
@@ -73,7 +75,7 @@ public sealed class QueryPlan
             if (fast)
             {
                 queryable = narrowed.Targets.AsSnapshotQuery();
-                if (narrowed.Exact) skipped = AllowedQueryOptions.Filter;   // the list is the filter's answer
+                if (narrowed.Exact) answered = AllowedQueryOptions.Filter;
             }
         }
         // $search is answered from the snapshot's search index (without $orderby, matches that agree with the terms' marks as
@@ -88,16 +90,17 @@ public sealed class QueryPlan
         }
         // A table is written from whole entities, with the columns its $select/$expand names; never paged.
         if (format.IsTable)
-            return new QueryPlan(queryable, skipped | AllowedQueryOptions.Select | AllowedQueryOptions.Expand, narrowedRows,
+            return new QueryPlan(queryable, skipped | answered | AllowedQueryOptions.Select | AllowedQueryOptions.Expand, narrowedRows,
                 table: new Table(options.SelectExpand?.SelectExpandClause, options.Context.Path?.LastSegment?.EdmType is not IEdmCollectionType));
         var collection = options.Context.Path?.LastSegment?.EdmType is IEdmCollectionType;
         var pageSize = Math.Min(QueryLimits.PageSize, PreferredPageSize(request) ?? int.MaxValue);
         if (fast && collection && JsonSelection(queryable, options, format) is var (set, json))
         {
-            if (options.SelectExpand is not null) skipped |= AllowedQueryOptions.Select | AllowedQueryOptions.Expand;
-            return new QueryPlan(queryable, skipped, narrowedRows, pageSize, set, json);
+            if (options.SelectExpand is not null) answered |= AllowedQueryOptions.Select | AllowedQueryOptions.Expand;
+            return new QueryPlan(queryable, skipped | answered, narrowedRows, pageSize, set, json);
         }
-        // A read that tracks changes gets its delta link on its last page, which only a plan that cuts the page itself knows.
+        // The library's answer: it applies every option but $search. A read that tracks changes gets its delta link on its last
+        // page, which only a plan that cuts the page itself knows.
         var tracked = collection && DeltaTracking.Tracks(request, catalogue);
         return new QueryPlan(queryable, skipped, narrowedRows, tracked ? pageSize : null);
     }
