@@ -49,6 +49,10 @@ public static class CsvFormatExtensions
                     return Errors.ErrorExtensions.WriteError(context, StatusCodes.Status406NotAcceptable,
                         $"$format={value} is not offered: use $format=json (OData JSON, with ;odata.metadata=minimal|full|none), $format=csv or $format=xlsx.");
                 }
+                // $format=json wins over Accept: the library maps some spellings of it ("json") to its JSON and not others
+                // ("json;odata.metadata=none"), which left an Accept of text/csv to choose the CSV writer for JSON's rows.
+                else if (JsonFormats.Contains(type))
+                    request.Headers.Accept = "application/json" + (value.Split(';', 2) is [_, var parameters] ? ";" + parameters.Trim() : "");
             }
             else if (request.Headers.Accept.Count > 0 && MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepts)
                      && accepts.Any(IsTable))

@@ -65,12 +65,15 @@ public sealed class CsvTests(KpiApplication app)
     }
 
     // $format names the answer's format, whatever Accept says: JSON, paged, with the $select applied (it was once read as a CSV's).
-    [Fact]
-    public async Task FormatJsonWinsOverAnAcceptOfCsv()
+    [Theory]
+    [InlineData("json", "text/csv")]
+    [InlineData("json;odata.metadata=none", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")]
+    [InlineData("application/json;odata.metadata=minimal", "text/csv")]
+    public async Task FormatJsonWinsOverAnAcceptOfATable(string format, string accept)
     {
         var provinces = SeedFiles.Records("provinces.json").Count();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/odata/Provinces?$select=Id&$format=json&$top=2");
-        request.Headers.Accept.ParseAdd("text/csv");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/odata/Provinces?$select=Id&$format={Uri.EscapeDataString(format)}&$top=2");
+        request.Headers.Accept.ParseAdd(accept);
 
         using var response = await app.CreateClient().SendAsync(request);
         var json = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
