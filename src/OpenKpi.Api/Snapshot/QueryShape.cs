@@ -74,12 +74,8 @@ internal sealed class QueryShape
     private static readonly IQueryProvider EnumerableProvider = Array.Empty<object>().AsQueryable().Provider;
 
     /// <summary>Exposes the collection behind a root <see cref="SnapshotQuery{T}"/> without knowing its type.</summary>
-    private static (System.Collections.IEnumerable Source, Type Element)? RootOf(object? value)
-    {
-        if (value is not IQueryable query || !query.GetType().IsGenericType || query.GetType().GetGenericTypeDefinition() != typeof(SnapshotQuery<>)) return null;
-        var source = (System.Collections.IEnumerable?)query.GetType().GetProperty("Source", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(query);
-        return source is null ? null : (source, query.ElementType);
-    }
+    private static (System.Collections.IEnumerable Source, Type Element)? RootOf(object? value) =>
+        value is ISnapshotQuery { Source: { } source } query ? (source, ((IQueryable)query).ElementType) : null;
 
     /// <summary>Rewrites Queryable calls over snapshot roots into Enumerable calls over their collections.</summary>
     private sealed class ToEnumerable : ExpressionVisitor

@@ -10,7 +10,7 @@ namespace OpenKpi.Api.Snapshot;
 /// most of the CPU time of a request; this provider compiles each query <em>shape</em> once, with its
 /// constants lifted into parameters, and runs later queries of the same shape with their own constants.
 /// </summary>
-public sealed class SnapshotQuery<T> : IOrderedQueryable<T>
+public sealed class SnapshotQuery<T> : IOrderedQueryable<T>, ISnapshotQuery
 {
     private readonly IEnumerable<T>? _source;
     private readonly SnapshotQueryProvider _provider;
@@ -34,6 +34,8 @@ public sealed class SnapshotQuery<T> : IOrderedQueryable<T>
     /// <summary>The collection a root query reads; null for a query built on top of one.</summary>
     internal IEnumerable<T>? Source => _source;
 
+    IEnumerable? ISnapshotQuery.Source => _source;
+
     public Type ElementType => typeof(T);
     public Expression Expression { get; }
     public IQueryProvider Provider => _provider;
@@ -44,6 +46,13 @@ public sealed class SnapshotQuery<T> : IOrderedQueryable<T>
     public IEnumerator<T> GetEnumerator() => Results().GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>A <see cref="SnapshotQuery{T}"/> whatever its element type.</summary>
+internal interface ISnapshotQuery
+{
+    /// <summary>The collection a root query reads; null for a query built on top of one.</summary>
+    IEnumerable? Source { get; }
 }
 
 public static class SnapshotQueryExtensions
@@ -60,10 +69,7 @@ public static class SnapshotQueryExtensions
         AsSnapshotQuery(source, query.ElementType, query.Provider as SnapshotQueryProvider ?? SnapshotQueryProvider.Instance);
 
     /// <summary>The collection behind a root snapshot query; null for anything else.</summary>
-    public static object? SourceOf(IQueryable queryable) =>
-        queryable.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(SnapshotQuery<>)
-            ? type.GetProperty("Source", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.GetValue(queryable)
-            : null;
+    public static object? SourceOf(IQueryable queryable) => (queryable as ISnapshotQuery)?.Source;
 }
 
 /// <summary>Runs <see cref="SnapshotQuery{T}"/> expressions through a cache of compiled shapes.</summary>
