@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using OpenKpi.Api.OData;
+using OpenKpi.Api.Snapshot;
 using OpenKpi.Api.Tests.Infrastructure;
 using OpenKpi.Domain.Catalogue;
 using OpenKpi.Domain.Entities;

@@ -1,7 +1,8 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using OpenKpi.Api.OData;
 
-namespace OpenKpi.Api.OData;
+namespace OpenKpi.Api.Snapshot;
 
 /// <summary>
 /// Groups of $apply=groupby that hold the source rows themselves rather than the library's per-row flattening wrappers.

@@ -1,10 +1,10 @@
 using System.Linq.Expressions;
 using Microsoft.Extensions.DependencyInjection;
-using OpenKpi.Api.OData;
+using OpenKpi.Api.Snapshot;
 using OpenKpi.Api.Tests.Infrastructure;
 using OpenKpi.Domain.Catalogue;
 
-namespace OpenKpi.Api.Tests.Limits;
+namespace OpenKpi.Api.Tests.Snapshot;
 
 /// <summary>A string function's result is tested for null without being computed; the answers stay OData's, nulls and all.</summary>
 [Collection(KpiCollection.Name)]

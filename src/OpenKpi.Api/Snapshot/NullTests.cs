@@ -1,6 +1,6 @@
 using System.Linq.Expressions;
 
-namespace OpenKpi.Api.OData;
+namespace OpenKpi.Api.Snapshot;
 
 /// <summary>
 /// The library's null propagation tests each string function's result for null before using it, by computing it:
