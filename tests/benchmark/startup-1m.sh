@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Start-up, store and memory figures of one build, without the rest of run.sh (minutes, not forty of them):
+# for each scale, the database built from seeds (the import's ready time and the file's size), then the median of
+# three ready times with that database, resident memory idle, and its peak under an 8-connection mix of distinct
+# uncached queries (distinct.lua, LOAD_SECONDS long), with that mix's requests/s · p50 · p99.
+# Usage: tests/benchmark/startup-1m.sh [SCALE...]    SCALE: national (~108,000 targets) or 1m (1,000,000); both by default.
+#   DATA=folder keeps the generated seeds there between runs (they take a minute at 1m); PORT (5311) the port used.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. tests/benchmark/lib.sh   # root, bench, work, publish_api, generate_dataset, start_api, stop, rss_mb, peak_rss, median
+scales=("$@"); [ ${#scales[@]} -gt 0 ] || scales=(national 1m)
+DATA=${DATA:-$work/data}
+PORT=${PORT:-5311}
+LOAD_SECONDS=${LOAD_SECONDS:-30}
+mkdir -p "$DATA"
+publish_api
+
+for scale in "${scales[@]}"; do
+  case $scale in
+    national) targets= ;;
+    1m) targets=1000000 ;;
+    *) echo "unknown scale: $scale" >&2; exit 2 ;;
+  esac
+  seeds=$DATA/$scale
+  [ -f "$seeds/documents.json" ] || generate_dataset "$seeds" $targets
+  db=$work/$scale.db
+  rm -f "$db"
+  start_api "$PORT" "$seeds" "$db"; stop "$api_pid"
+  build=$ready_seconds
+  ready=()
+  for _ in 1 2 3; do start_api "$PORT" "$seeds" "$db" ResponseCache__Enabled=false; stop "$api_pid"; ready+=("$ready_seconds"); done
+  start_api "$PORT" "$seeds" "$db" ResponseCache__Enabled=false
+  sleep 20   # the search indexes are built after start-up, then the heap is compacted
+  idle=$(rss_mb "$api_pid")
+  node "$bench/prepare.mjs" "http://127.0.0.1:$PORT" "$work/lists-$scale" --lists-only >/dev/null
+  peak_rss "$api_pid" "$work/peak-$scale" & sampler=$!
+  mix=$(wrk -t2 -c8 -d"${LOAD_SECONDS}s" --timeout 10s --latency -s "$bench/distinct.lua" "http://127.0.0.1:$PORT" -- "$work/lists-$scale/lists")
+  stop "$sampler"
+  rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$mix")
+  p50=$(awk '$1 == "50%" { print $2 }' <<<"$mix" | ms)
+  p99=$(awk '$1 == "99%" { print $2 }' <<<"$mix" | ms)
+  errors=$(awk '/Non-2xx or 3xx/ { print $NF }' <<<"$mix")
+  stop "$api_pid"
+  printf '%s: ready building the database %.2f s; file %s MB; ready with it %s s (median %.2f); idle %s MB; under 8 connections peak %s MB, %s req/s, p50 %s ms, p99 %s ms, %s errors\n' \
+    "$scale" "$build" "$(( $(stat -c %s "$db") / 1048576 ))" "$(printf '%.2f ' "${ready[@]}")" "$(printf '%s\n' "${ready[@]}" | median)" \
+    "$idle" "$(cat "$work/peak-$scale")" "$rps" "$p50" "$p99" "${errors:-0}"
+done
