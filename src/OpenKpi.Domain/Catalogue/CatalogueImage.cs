@@ -7,10 +7,9 @@ using OpenKpi.Domain.Entities;
 namespace OpenKpi.Domain.Catalogue;
 
 /// <summary>
-/// The catalogue's records as one compact binary image, kept in the LiteDB file beside the collections
-/// it copies. Mapping 100,000 BSON documents back to records took most of a start-up at national scale;
-/// the image is read in one pass, with every distinct string stored (and loaded) once. Its layout is
-/// derived from the entity types, and a file whose image has another layout is read from its collections.
+/// The catalogue's records as one compact binary image, the only copy of them in the LiteDB file: read in one pass,
+/// with every distinct string stored (and loaded) once. Its layout is derived from the entity types; an image of
+/// another layout is not read (the database is then rebuilt from the seeds).
 /// </summary>
 public static class CatalogueImage
 {
