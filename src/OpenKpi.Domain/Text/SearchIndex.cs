@@ -136,40 +136,56 @@ public sealed class SearchIndex<T> : ISearchIndex where T : class
     private sealed class WordsBuilder
     {
         private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
-        private readonly List<List<int>> _positions = [];
+        private readonly List<PositionsBuilder> _positions = [];
 
         public int[] Ids(string words) => [.. words.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(word =>
         {
             if (!_ids.TryGetValue(word, out var id))
             {
                 _ids[word] = id = _positions.Count;
-                _positions.Add([]);
+                _positions.Add(new PositionsBuilder());
             }
             return id;
         })];
 
         public void Add(int[] ids, int position)
         {
-            foreach (var id in ids)
-            {
-                var positions = _positions[id];
-                if (positions.Count == 0 || positions[^1] != position) positions.Add(position);
-            }
+            foreach (var id in ids) _positions[id].Add(position);
         }
 
-        public Words Build() => new(_ids.ToDictionary(w => w.Key, w => _positions[w.Value]));
+        public Words Build() => new(_ids.ToDictionary(w => w.Key, w => _positions[w.Value].ToArray()));
     }
 
-    /// <summary>Distinct words in ordinal order, each with the ascending positions of the entities that hold it.</summary>
+    /// <summary>Ascending positions as the gaps between them, seven bits a byte: a word most entities hold takes a byte an entity, not four.</summary>
+    private sealed class PositionsBuilder
+    {
+        private byte[] _bytes = new byte[4];
+        private int _length;
+        private int _last = -1;
+
+        public void Add(int position)
+        {
+            if (position == _last) return;
+            var gap = (uint)(position - _last);
+            _last = position;
+            if (_length + 5 > _bytes.Length) Array.Resize(ref _bytes, _bytes.Length * 2);
+            for (; gap >= 0x80; gap >>= 7) _bytes[_length++] = (byte)(gap | 0x80);
+            _bytes[_length++] = (byte)gap;
+        }
+
+        public byte[] ToArray() => _bytes.AsSpan(0, _length).ToArray();
+    }
+
+    /// <summary>Distinct words in ordinal order, each with the ascending positions of the entities that hold it (<see cref="PositionsBuilder"/>).</summary>
     private sealed class Words
     {
         private readonly string[] _words;
-        private readonly int[][] _positions;
+        private readonly byte[][] _positions;
 
-        public Words(Dictionary<string, List<int>> index)
+        public Words(Dictionary<string, byte[]> index)
         {
             _words = [.. index.Keys.Order(StringComparer.Ordinal)];
-            _positions = [.. _words.Select(w => index[w].ToArray())];
+            _positions = [.. _words.Select(w => index[w])];
         }
 
         public ulong[] Exactly(string word, int blocks)
@@ -188,9 +204,21 @@ public sealed class SearchIndex<T> : ISearchIndex where T : class
             return bits;
         }
 
-        private static void Set(ulong[] bits, int[] positions)
+        private static void Set(ulong[] bits, byte[] gaps)
         {
-            foreach (var p in positions) bits[p >> 6] |= 1UL << p;
+            var position = -1;
+            for (var i = 0; i < gaps.Length;)
+            {
+                var gap = 0;
+                for (var shift = 0; ; shift += 7)
+                {
+                    var b = gaps[i++];
+                    gap |= (b & 0x7F) << shift;
+                    if (b < 0x80) break;
+                }
+                position += gap;
+                bits[position >> 6] |= 1UL << position;
+            }
         }
     }
 }
