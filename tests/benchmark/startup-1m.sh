@@ -2,9 +2,11 @@
 # Start-up, store and memory figures of one build, without the rest of run.sh (minutes, not forty of them):
 # for each scale, the database built from seeds (the import's ready time and the file's size), then the median of
 # three ready times with that database, resident memory idle, and its peak under an 8-connection mix of distinct
-# uncached queries (distinct.lua, LOAD_SECONDS long), with that mix's requests/s · p50 · p99.
+# uncached queries (distinct.lua, LOAD_SECONDS long), with that mix's requests/s · p50 · p99. Beside each ready time, the CPU
+# seconds the process had used by then: on a machine shared with other work, the steadier of the two.
 # Usage: tests/benchmark/startup-1m.sh [SCALE...]    SCALE: national (~108,000 targets) or 1m (1,000,000); both by default.
-#   DATA=folder keeps the generated seeds there between runs (they take a minute at 1m); PORT (5311) the port used.
+#   DATA=folder keeps the generated seeds there between runs (they take a minute at 1m); PORT (5311) the port used;
+#   APP=folder measures a build published there (another commit, for a before/after) instead of publishing this one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/benchmark/lib.sh   # root, bench, work, publish_api, generate_dataset, start_api, stop, rss_mb, peak_rss, median
@@ -13,7 +15,9 @@ DATA=${DATA:-$work/data}
 PORT=${PORT:-5311}
 LOAD_SECONDS=${LOAD_SECONDS:-30}
 mkdir -p "$DATA"
-publish_api
+# cpu_seconds PID: the user and system CPU time PID has used, in seconds.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+if [ -n "${APP:-}" ]; then ln -s "$APP" "$work/app"; else publish_api; fi
 
 for scale in "${scales[@]}"; do
   case $scale in
@@ -27,8 +31,12 @@ for scale in "${scales[@]}"; do
   rm -f "$db"
   start_api "$PORT" "$seeds" "$db"; stop "$api_pid"
   build=$ready_seconds
-  ready=()
-  for _ in 1 2 3; do start_api "$PORT" "$seeds" "$db" ResponseCache__Enabled=false; stop "$api_pid"; ready+=("$ready_seconds"); done
+  ready=() cpu=()
+  for _ in 1 2 3; do
+    start_api "$PORT" "$seeds" "$db" ResponseCache__Enabled=false
+    cpu+=("$(cpu_seconds "$api_pid")")
+    stop "$api_pid"; ready+=("$ready_seconds")
+  done
   start_api "$PORT" "$seeds" "$db" ResponseCache__Enabled=false
   sleep 20   # the search indexes are built after start-up, then the heap is compacted
   idle=$(rss_mb "$api_pid")
@@ -41,7 +49,8 @@ for scale in "${scales[@]}"; do
   p99=$(awk '$1 == "99%" { print $2 }' <<<"$mix" | ms)
   errors=$(awk '/Non-2xx or 3xx/ { print $NF }' <<<"$mix")
   stop "$api_pid"
-  printf '%s: ready building the database %.2f s; file %s MB; ready with it %s s (median %.2f); idle %s MB; under 8 connections peak %s MB, %s req/s, p50 %s ms, p99 %s ms, %s errors\n' \
+  printf '%s: ready building the database %.2f s; file %s MB; ready with it %s s (median %.2f; CPU %s s, median %.2f); idle %s MB; under 8 connections peak %s MB, %s req/s, p50 %s ms, p99 %s ms, %s errors\n' \
     "$scale" "$build" "$(( $(stat -c %s "$db") / 1048576 ))" "$(printf '%.2f ' "${ready[@]}")" "$(printf '%s\n' "${ready[@]}" | median)" \
+    "$(printf '%s ' "${cpu[@]}")" "$(printf '%s\n' "${cpu[@]}" | median)" \
     "$idle" "$(cat "$work/peak-$scale")" "$rps" "$p50" "$p99" "${errors:-0}"
 done
