@@ -62,7 +62,7 @@ public class QueryMixBenchmarks
         _client = _app.CreateClient();
         _snapshot = _app.Services.GetRequiredService<CatalogueSnapshot>();
         (_province, _year, _skip) = Scale == "national" ? ("VN-W3", 2020, "90000") : ("VN-09", 2024, "150");
-        _snapshot.WarmSearch();
+        _snapshot.Warm();
     }
 
     [GlobalCleanup]

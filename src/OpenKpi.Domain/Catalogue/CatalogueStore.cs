@@ -73,9 +73,10 @@ public static class CatalogueStore
     /// <summary>The records of the file's image, or null when it was written for another layout.</summary>
     private static CatalogueData? ReadImage(LiteDatabase db, DatasetInfo dataset)
     {
-        if (!db.FileStorage.Exists(ImageId)) throw new CatalogueStoreException("the file holds no image of the records");
-        using var image = new MemoryStream();
-        db.FileStorage.Download(ImageId, image);
+        var file = db.FileStorage.FindById(ImageId) ?? throw new CatalogueStoreException("the file holds no image of the records");
+        // Into a buffer of its size (not one grown by doubling), which BinaryReader decodes without a call per value.
+        using var image = new MemoryStream(checked((int)file.Length));
+        file.CopyTo(image);
         image.Position = 0;
         return CatalogueImage.Read(image, dataset);
     }
