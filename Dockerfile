@@ -30,9 +30,8 @@ COPY --from=build /app ./
 # or they are kept in memory.
 USER app
 # The GC's generation budgets, 16 MB each (hexadecimal; runtimeconfig.json cannot set them). Without them the
-# first generation-1 budget after start-up is sized from the snapshot just loaded (~100 MB at 100,000 targets),
-# so the short-lived objects of requests in flight pile up there under load: at 100,000 targets, 64 connections
-# of uncached CSV peaked at 381 MB resident, 275 MB with these (tests/benchmark/run.sh starts the API with them).
+# first generation-1 budget after start-up is sized from the snapshot just loaded, so the short-lived objects of
+# requests in flight pile up there under load (README, benchmarks; tests/benchmark/run.sh starts the API with them).
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 \
     DOTNET_GCGen0MaxBudget=0x1000000 \
