@@ -57,28 +57,14 @@ public sealed class QueryBudget
 
     /// <summary>
     /// The collection, watched by the current request's budget (itself where there is none). A list stays a list, so that
-    /// Skip, Take, Count and ToList keep their indexed paths (a $skip deep into 108,000 targets must not walk them). A list
-    /// no longer than the budget's interval (a row's agencies, an indicator's targets) is counted whole, at once, and read
-    /// as it is, without a wrapper and an iterator for every row's any().
+    /// Skip, Take, Count and ToList keep their indexed paths (a $skip deep into 108,000 targets must not walk them).
     /// </summary>
     public static IEnumerable<T> Guard<T>(IEnumerable<T> source) => Ambient.Value switch
     {
         null => source,
-        { } budget when source is IList<T> { Count: <= CheckInterval } small => budget.CountWhole(small),
         { } budget when source is IList<T> list => new WatchedList<T>(list, budget),
         { } budget => budget.Watch(source),
     };
-
-    // Items between two checks of the client and the deadline.
-    private const int CheckInterval = 1024;
-
-    private IEnumerable<T> CountWhole<T>(IList<T> list)
-    {
-        var before = _items;
-        _items += list.Count;
-        if (before == 0 || before / CheckInterval != _items / CheckInterval) Check();
-        return list;
-    }
 
     /// <summary>A list whose enumeration is watched; its indexer, count and copy are the list's own (bounded work).</summary>
     private sealed class WatchedList<T>(IList<T> list, QueryBudget budget) : IList<T>, IReadOnlyList<T>
