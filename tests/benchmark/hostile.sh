@@ -7,7 +7,7 @@
 #                    URLs of hostile-queries.txt, each request new (no cache answers it): the cheap client's
 #                    figures again, the ratio of the two p99s (goal <= 3x), and the attackers' answers by status;
 #                    the API's resident memory sampled every 0.5 s through both phases;
-#   3. single:       each attack URL alone, once, on a fresh API: status, wall time, the API's CPU time
+#   3. single:       each attack URL alone, once, on a fresh API, after one request of its shape (its code compiled): status, wall time, the API's CPU time
 #                    (/proc/PID/stat utime+stime) and resident memory rise; and, for each that takes 1 s or
 #                    more, whether the API keeps computing once its client gives up (curl --max-time 1, then
 #                    the API's CPU over the next 3 s).
@@ -142,6 +142,11 @@ fresh_api
 single_rows=() abandoned=()
 worst_cpu=-1 worst=""
 for i in "${!encoded[@]}"; do
+  # One request of the same shape first ({n} = 0): its code compiled, as in a serving process, so that the figures are
+  # the request's and not the JIT's (a fresh process spent ~1.5 s of CPU compiling the expansion writer, and its
+  # background tiering counted as "kept computing").
+  curl -s -o /dev/null --max-time "$SINGLE_TIMEOUT" "$base${encoded[$i]//\{n\}/0}" || true
+  wait_idle || true
   url=$base${encoded[$i]//\{n\}/1}
   r0=$(rss_mb "$api_pid"); : >"$work/rss-single"
   sample_rss "$api_pid" "$work/rss-single" 0.1 & sampler=$!
@@ -194,7 +199,7 @@ commit=$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEA
   echo "Errors: the cheap client's non-2xx answers and socket errors (wrk's timeouts count a connection once per 2 s it waits past ${TIMEOUT} s)."
   echo "The attackers' answers are counted apart: a 400 refusing an attack is the server protecting itself."
   echo
-  echo "Each attack URL alone, once ({n} = 1), on an API at rest (restarted when the previous request left it computing"
+  echo "Each attack URL alone, once ({n} = 1, after one request of its shape, {n} = 0, so that its code is compiled), on an API at rest (restarted when the previous request left it computing"
   echo "or 50 MB larger); CPU is the API process's user + system time over the request; \"kept computing\": a copy"
   echo "abandoned by curl --max-time 1, then the API's CPU over the next 3 s (more than 300 ms: yes)."
   echo
