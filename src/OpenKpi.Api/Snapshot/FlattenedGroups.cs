@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using System.Reflection;
 using OpenKpi.Api.OData;
 
 namespace OpenKpi.Api.Snapshot;
@@ -49,11 +48,11 @@ internal static class FlattenedGroups
             try
             {
                 var rowKey = Expression.Lambda(new Inline(key.Parameters[0], init).Visit(key.Body), row);
-                var groups = Expression.Call(Generic(nameof(Enumerable.GroupBy), element, keyType), flatten.Arguments[0], rowKey);
+                var groups = Expression.Call(EnumerableMethods.Of(nameof(Enumerable.GroupBy), element, keyType), flatten.Arguments[0], rowKey);
                 var group = Expression.Parameter(typeof(IGrouping<,>).MakeGenericType(keyType, element), result.Parameters[0].Name);
-                var elements = Expression.Call(Generic(nameof(Enumerable.Select), element, wrap.ReturnType), group, wrap);
+                var elements = Expression.Call(EnumerableMethods.Of(nameof(Enumerable.Select), element, wrap.ReturnType), group, wrap);
                 var body = new RegroupVisitor(result.Parameters[0], group, elements).Visit(result.Body);
-                var rewritten = Expression.Call(Generic(nameof(Enumerable.Select), group.Type, result.ReturnType), groups, Expression.Lambda(body, group));
+                var rewritten = Expression.Call(EnumerableMethods.Of(nameof(Enumerable.Select), group.Type, result.ReturnType), groups, Expression.Lambda(body, group));
                 Interlocked.Increment(ref _rewritten);
                 return rewritten;
             }
@@ -80,11 +79,6 @@ internal static class FlattenedGroups
         // SafeEvaluation counts each row a Select makes for the time budget: QueryBudget.Counted(row).
         private static Expression Uncounted(Expression e) =>
             e is MethodCallExpression { Method: { Name: nameof(QueryBudget.Counted), DeclaringType: var type }, Arguments: [var inner] } && type == typeof(QueryBudget) ? inner : e;
-
-        private static MethodInfo Generic(string name, params Type[] arguments) =>
-            typeof(Enumerable).GetMethods().Single(m => m.Name == name && m.GetParameters().Length == 2 && m.GetGenericArguments().Length == arguments.Length
-                && m.GetParameters()[1].ParameterType is { IsGenericType: true } second && second.GetGenericTypeDefinition() == typeof(Func<,>))
-            .MakeGenericMethod(arguments);
     }
 
     // The key of a wrapper, read from the row: the wrapper's parameter replaced by its initializer, and a member the

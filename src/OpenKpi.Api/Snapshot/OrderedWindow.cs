@@ -179,15 +179,15 @@ public static class OrderedWindow
                     keys ?? Expression.Constant(null, typeof(OrderKeys<>).MakeGenericType(element)));
             }
             var skipValue = skip is null ? Expression.Constant(0) : Visit(skip);
-            if (skip is not null) ordinary = Expression.Call(Generic(nameof(Enumerable.Skip), element), ordinary, skipValue);
+            if (skip is not null) ordinary = Expression.Call(EnumerableMethods.Of(nameof(Enumerable.Skip), element), ordinary, skipValue);
             var takeValue = takes.Select(t => Visit(t)).Aggregate((a, b) => Expression.Call(MinMethod, a, b));
-            ordinary = Expression.Call(Generic(nameof(Enumerable.Take), element), ordinary, takeValue);
+            ordinary = Expression.Call(EnumerableMethods.Of(nameof(Enumerable.Take), element), ordinary, takeValue);
             Expression window = Expression.Call(SelectMethod.MakeGenericMethod(element), source, skipValue, takeValue, keys!,
                 Expression.Lambda(ordinary, parameter));
             if (projection is not null)
             {
                 var projected = (LambdaExpression)Visit(projection);
-                window = Expression.Call(Generic(nameof(Enumerable.Select), element, projected.ReturnType), window, projected);
+                window = Expression.Call(EnumerableMethods.Of(nameof(Enumerable.Select), element, projected.ReturnType), window, projected);
             }
             return window;
         }
@@ -196,12 +196,6 @@ public static class OrderedWindow
             call.Method.DeclaringType == typeof(Enumerable) && call.Method.Name == name && call.Arguments.Count == 2
             && call.Method.GetParameters()[1].ParameterType is var second
             && (name == nameof(Enumerable.Select) ? second.IsGenericType && second.GetGenericTypeDefinition() == typeof(Func<,>) : second == typeof(int));
-
-        private static MethodInfo Generic(string name, params Type[] arguments) =>
-            typeof(Enumerable).GetMethods().Single(m => m.Name == name && m.GetParameters().Length == 2 && m.GetGenericArguments().Length == arguments.Length
-                && (name != nameof(Enumerable.Select) || m.GetParameters()[1].ParameterType.GetGenericTypeDefinition() == typeof(Func<,>))
-                && (name == nameof(Enumerable.Select) || m.GetParameters()[1].ParameterType == typeof(int)))
-            .MakeGenericMethod(arguments);
 
         private static Expression Unconvert(Expression e) => e is UnaryExpression { NodeType: ExpressionType.Convert } convert ? Unconvert(convert.Operand) : e;
     }
