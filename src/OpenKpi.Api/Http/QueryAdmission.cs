@@ -49,12 +49,16 @@ public sealed class QueryAdmission : IDisposable
         return _costly.AcquireAsync(1, context.RequestAborted);
     }
 
-    /// <summary>Gives the request its evaluation deadline, from now (after any wait for a permit): the one it has, restarted, or a new one.</summary>
-    public void StartBudget(HttpContext context)
+    private TimeSpan EvaluationLimit => TimeSpan.FromMilliseconds(Options.EvaluationMilliseconds);
+
+    /// <summary>Gives the request its evaluation deadline, from now (once admitted).</summary>
+    public void StartBudget(HttpContext context) => OData.QueryBudget.Start(EvaluationLimit, context.RequestAborted);
+
+    /// <summary>The request's deadline again from now, after its wait for a costly permit: the same budget, which its answer is written under.</summary>
+    public void RestartBudget(HttpContext context)
     {
-        var limit = TimeSpan.FromMilliseconds(Options.EvaluationMilliseconds);
-        if (OData.QueryBudget.Current is { } budget) budget.Restart(limit);
-        else OData.QueryBudget.Start(limit, context.RequestAborted);
+        if (OData.QueryBudget.Current is { } budget) budget.Restart(EvaluationLimit);
+        else StartBudget(context);
     }
 
     /// <summary>The 503 of a full queue, with Retry-After and the setting that bounds it.</summary>

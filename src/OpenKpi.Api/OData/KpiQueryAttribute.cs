@@ -152,7 +152,7 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
             return;
         }
         http.Response.RegisterForDispose(lease);
-        admission.StartBudget(http);   // the deadline counts from the end of the wait
+        admission.RestartBudget(http);   // the deadline counts from the end of the wait
         http.Items[AdmittedKey] = true;
         OnActionExecuted(executed);
     }

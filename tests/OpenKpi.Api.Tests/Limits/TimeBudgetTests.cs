@@ -117,7 +117,7 @@ public sealed class RestartedBudgetTests
     private static async Task EvaluateAfterAWait(OpenKpi.Api.Http.QueryAdmission admission, Microsoft.AspNetCore.Http.HttpContext http)
     {
         await Task.Delay(300);   // longer than the budget: waiting for the permit
-        admission.StartBudget(http);
+        admission.RestartBudget(http);
         QueryBudget.Current!.EndEvaluation();
     }
 }
