@@ -53,7 +53,7 @@ internal sealed class QueryShape
         return new QueryShape(lifter.Cacheable ? lifter.Key : null, lambda.Compile, lifter.Arguments);
     }
 
-    /// <summary>The query as plain LINQ to Objects, compiled for this one run: no shape, no <see cref="OrderedWindow"/>, no <see cref="GroupKeyComparer"/>.</summary>
+    /// <summary>The query as plain LINQ to Objects, compiled for this one run: no shape and none of the rewrites (the differential harness's reference).</summary>
     public static object? Plain(Expression expression)
     {
         Expression enumerable;
