@@ -17,9 +17,10 @@ public static class OrderedWindow
 {
     /// <summary>
     /// The largest window (skip + take) selected here; a deeper one goes LINQ's way, whose partial sort is the faster
-    /// when most of the keys must be kept anyway. Pages are 100 rows, so a client paging 50 pages deep stays here.
+    /// when most of the keys must be kept anyway. The deepest page the limit allows plus the one row a plan reads past its
+    /// page (to know whether it was cut): without that row the deepest pages went LINQ's way and kept every key alive.
     /// </summary>
-    public const int MaxWindow = QueryLimits.MaxComputedOrderWindow;
+    public const int MaxWindow = QueryLimits.MaxComputedOrderWindow + 1;
 
     /// <summary>
     /// Rows <paramref name="skip"/> to <paramref name="skip"/> + <paramref name="take"/> of <paramref name="source"/> in
@@ -31,9 +32,18 @@ public static class OrderedWindow
         if (take <= 0) return [];                  // LINQ's Take(0) reads nothing
         skip = Math.Max(skip, 0);
         var window = (long)skip + take;
-        if (window > MaxWindow) return ordinary(source);
+        if (window > MaxWindow)
+        {
+            Interlocked.Increment(ref _sorted);
+            return ordinary(source);
+        }
         return new Heap<T>((int)window, keys).Select(source, skip);
     }
+
+    private static long _sorted;
+
+    /// <summary>How many orderings went LINQ's way, their window deeper than <see cref="MaxWindow"/> (for tests).</summary>
+    public static long Sorted => Interlocked.Read(ref _sorted);
 
     /// <summary>The best rows read so far, at most <c>window</c>, in a heap whose root is the worst of them.</summary>
     private sealed class Heap<T>(int window, OrderKeys<T> keys)
