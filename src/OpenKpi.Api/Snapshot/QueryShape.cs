@@ -39,7 +39,7 @@ internal sealed class QueryShape
         Expression enumerable;
         try
         {
-            enumerable = GroupKeyComparer.Rewrite(FlattenedGroups.Rewrite(OrderedWindow.Rewrite(SafeEvaluation.Apply(NullTests.Rewrite(new ToEnumerable().Visit(expression))))));
+            enumerable = GroupKeyComparer.Rewrite(LeafGroupKeys.Rewrite(FlattenedGroups.Rewrite(OrderedWindow.Rewrite(SafeEvaluation.Apply(NullTests.Rewrite(new ToEnumerable().Visit(expression)))))));
         }
         catch (NotSupportedException)
         {
