@@ -3,7 +3,8 @@
 # loopback only, the API started as the Dockerfile deploys it (its GC settings; rate limit lifted, response cache on):
 #   1. alone:        a cheap client (wrk, CHEAP_CONNECTIONS connection(s)) sends small distinct queries
 #                    (hostile-cheap.lua) for DURATION s: requests, errors, p50, p99;
-#   2. under attack: the same client while 4 attacking connections (a second wrk, hostile-attack.lua) send the
+#   2. under attack: the same client while 4 attacking connections (hostile-attack.mjs, in Node: it drops each body
+#                    as it arrives, where wrk's Lua callback copied every body, ~80 MB a CSV, on the API's cores) send the
 #                    URLs of hostile-queries.txt, each request new (no cache answers it): the cheap client's
 #                    figures again, the ratio of the two p99s (goal <= 3x), and the attackers' answers by status;
 #                    the API's resident memory sampled every 0.5 s through both phases;
@@ -106,7 +107,7 @@ phase() {
   : >"$work/rss-$name"
   sample_rss "$api_pid" "$work/rss-$name" 0.5 & local sampler=$!
   if [ "$attack" = 1 ]; then
-    wrk -t2 -c$ATTACK_CONNECTIONS -d"$((DURATION + 2))s" --timeout "${TIMEOUT}s" -s "$bench/hostile-attack.lua" "$base" -- "$work/attacks.txt" \
+    node "$bench/hostile-attack.mjs" "$base" "$work/attacks.txt" $ATTACK_CONNECTIONS $((DURATION + 2)) "$TIMEOUT" \
       >"$work/attack.out" 2>&1 &
     attacker=$!; pids+=("$attacker")
     sleep 1   # the attack is under way before the client's clock starts
@@ -188,13 +189,13 @@ commit=$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEA
   echo
   echo "$(date -u +%Y-%m-%d), commit $commit, $(nproc) cores, $targets targets (database built in $(printf '%.1f' "$build_seconds") s; idle resident memory $idle_rss MB)."
   echo "Made by \`tests/benchmark/hostile.sh$([ $quick = 1 ] && echo ' --quick')\`: each phase ${DURATION} s; the cheap client is wrk with $CHEAP_CONNECTIONS connection(s)"
-  echo "(\`hostile-cheap.lua\`, distinct uncached queries), the attack $ATTACK_CONNECTIONS connections of wrk (\`hostile-attack.lua\`) sending the"
-  echo "${#templates[@]} URLs of \`hostile-queries.txt\` in turn, each request new; wrk's timeout ${TIMEOUT} s. Resident memory sampled every 0.5 s."
+  echo "(\`hostile-cheap.lua\`, distinct uncached queries), the attack $ATTACK_CONNECTIONS keep-alive connections of Node (\`hostile-attack.mjs\`, bodies read and dropped) sending the"
+  echo "${#templates[@]} URLs of \`hostile-queries.txt\` in turn, each request new; timeout ${TIMEOUT} s (the attackers' and wrk's). Resident memory sampled every 0.5 s."
   echo
   echo "| phase | requests | errors | p50 (ms) | p99 (ms) | p99 / p99 alone (goal <= 3x) | attackers' answers | resident memory (MB, start -> peak) |"
   echo "|---|---:|---:|---:|---:|---:|---|---:|"
   echo "| alone | ${requests[alone]} | ${errors[alone]} | ${p50[alone]} | ${p99[alone]} | 1.0 | - | ${rss_base[alone]} -> ${rss_peak[alone]} |"
-  echo "| under attack | ${requests[attack]} | ${errors[attack]} | ${p50[attack]} | ${p99[attack]} | ${ratio}x | ${attack_answers:-0} answered (${attack_statuses:-none}); wrk timeouts ${attack_timeouts:-0} | ${rss_base[attack]} -> ${rss_peak[attack]} |"
+  echo "| under attack | ${requests[attack]} | ${errors[attack]} | ${p50[attack]} | ${p99[attack]} | ${ratio}x | ${attack_answers:-0} answered (${attack_statuses:-none}); timeouts ${attack_timeouts:-0} | ${rss_base[attack]} -> ${rss_peak[attack]} |"
   echo
   echo "Errors: the cheap client's non-2xx answers and socket errors (wrk's timeouts count a connection once per 2 s it waits past ${TIMEOUT} s)."
   echo "The attackers' answers are counted apart: a 400 refusing an attack is the server protecting itself."
