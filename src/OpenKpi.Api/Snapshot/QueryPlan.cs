@@ -94,7 +94,7 @@ public sealed class QueryPlan
                 table: new Table(options.SelectExpand?.SelectExpandClause, options.Context.Path?.LastSegment?.EdmType is not IEdmCollectionType));
         var collection = options.Context.Path?.LastSegment?.EdmType is IEdmCollectionType;
         var pageSize = Math.Min(QueryLimits.PageSize, PreferredPageSize(request) ?? int.MaxValue);
-        if (fast && collection && JsonSelection(queryable, options, format) is var (set, json))
+        if (fast && collection && JsonSelection(queryable, options, format, catalogue) is var (set, json))
         {
             if (options.SelectExpand is not null) answered |= AllowedQueryOptions.Select | AllowedQueryOptions.Expand;
             return new QueryPlan(queryable, skipped | answered, narrowedRows, pageSize, set, json);
@@ -107,7 +107,7 @@ public sealed class QueryPlan
 
     // The entity set and the selection the page writer writes, when it writes this answer: OData 4.0 JSON with minimal metadata
     // (the library's default, certainly the type negotiation picks), of entities, no $apply, $compute or delta payload.
-    private static (IEdmEntitySet, JsonPageWriter.Selection)? JsonSelection(IQueryable queryable, ODataQueryOptions options, AnswerFormat format)
+    private static (IEdmEntitySet, JsonPageWriter.Selection)? JsonSelection(IQueryable queryable, ODataQueryOptions options, AnswerFormat format, CatalogueSnapshot catalogue)
     {
         var request = options.Request;
         if (!format.MinimalJson || options.Apply is not null || options.Compute is not null || DeltaTracking.FollowsDelta(request)) return null;
@@ -115,7 +115,11 @@ public sealed class QueryPlan
         if (path.LastSegment is not (EntitySetSegment or NavigationPropertySegment { NavigationProperty.Type.Definition: IEdmCollectionType })) return null;
         if (queryable.ElementType != set.EntityType.ClrTypeOf()) return null;
         var writer = request.HttpContext.RequestServices.GetRequiredService<JsonPageWriter>();
-        return writer.SelectionOf(set, options.SelectExpand?.SelectExpandClause) is { } selection ? (set, selection) : null;
+        if (writer.SelectionOf(set, options.SelectExpand?.SelectExpandClause, catalogue.EntitiesOf(queryable.ElementType)) is not { } selection) return null;
+        // Expanded collections are paged as the library pages them under its page size; under a preferred page size, or
+        // when the plan pages a tracked read (the library then pages nothing nested), they are the library's to write.
+        if (selection.ExpandsCollections && (PreferredPageSize(request) is not null || DeltaTracking.Tracks(request, catalogue))) return null;
+        return (set, selection);
     }
 
     /// <summary>The library's result as the plan runs it: when the plan pages, one row more than a page (which tells whether the page was cut), with the plan.</summary>

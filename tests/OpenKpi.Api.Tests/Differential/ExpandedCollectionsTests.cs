@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using OpenKpi.Api.OData;
+using OpenKpi.Api.Snapshot;
+using OpenKpi.Api.Tests.Infrastructure;
+using OpenKpi.Domain.Catalogue;
+using OpenKpi.Domain.Generation;
+
+namespace OpenKpi.Api.Tests.Differential;
+
+/// <summary>
+/// Expanded collections written by the plan's JSON writer are the library's, byte for byte, where the library pages them:
+/// over a generated dataset whose indicators hold more targets than a page (the seeds' hold a few each), so that the
+/// nested pages are cut and carry their nextLink; each nested link is followed too.
+/// </summary>
+public sealed class ExpandedCollectionsTests(ExpandedCollectionsTests.Hosts hosts) : IClassFixture<ExpandedCollectionsTests.Hosts>
+{
+    public sealed class Hosts : IAsyncDisposable
+    {
+        private readonly string _seeds = Path.Combine(Path.GetTempPath(), "openkpi-expanded-" + Guid.NewGuid().ToString("N"));
+
+        public Hosts()
+        {
+            NationalDatasetGenerator.Generate(RepositoryPaths.Seeds, _seeds, 40_000, seed: 11);
+            Dictionary<string, string> settings = new() { ["ResponseCache:Enabled"] = "false", ["Concurrency:EvaluationMilliseconds"] = "60000" };
+            Fast = new KpiApplication { SeedDirectory = _seeds, Settings = new(settings) };
+            Plain = new KpiApplication { SeedDirectory = _seeds, Settings = new(settings) { ["FastPaths:Enabled"] = "false" } };
+        }
+
+        public KpiApplication Fast { get; }
+        public KpiApplication Plain { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Fast.DisposeAsync();
+            await Plain.DisposeAsync();
+            Directory.Delete(_seeds, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("/odata/Indicators?$expand=Targets")]
+    [InlineData("/odata/Indicators?$expand=Targets,Unit,Group&$skip=7&$top=5")]
+    [InlineData("/odata/Indicators?$select=Id,Name&$expand=Unit($select=Name),Targets&$top=3&$count=true")]
+    [InlineData("/odata/Indicators?$expand=Group,Targets&$filter=GroupId ne null&$orderby=Name desc&$top=4")]
+    [InlineData("/odata/Provinces?$expand=Targets,Documents&$top=2")]
+    [InlineData("/odata/Documents?$expand=Targets,Province&$top=3")]
+    [InlineData("/odata/Targets?$expand=LeadAgencies,CoordinatingAgencies,Indicator&$top=20")]
+    [InlineData("/odata/Groups?$expand=Indicators")]
+    public async Task APageWithExpandedCollectionsIsTheLibrarysAnswer(string url)
+    {
+        var catalogue = hosts.Plain.Services.GetRequiredService<CatalogueSnapshot>();
+        Assert.Contains(catalogue.Indicators, i => i.Targets.Count > QueryLimits.PageSize);
+        var writer = hosts.Fast.Services.GetRequiredService<JsonPageWriter>();
+        var written = writer.Written;
+
+        var (fast, plain) = await Both(url);
+
+        Assert.Equal(plain, fast);
+        Assert.True(writer.Written > written, "the plan's writer did not write the answer");
+        // The nested pages' links, followed: the rest of each collection, alike too.
+        var nested = JsonNode.Parse(plain)!["value"]!.AsArray().SelectMany(r => r!.AsObject()).Where(p => p.Key.EndsWith("@odata.nextLink", StringComparison.Ordinal))
+            .Select(p => new Uri((string)p.Value!).PathAndQuery).Take(3).ToList();
+        if (url.StartsWith("/odata/Indicators?$expand=Targets", StringComparison.Ordinal)) Assert.NotEmpty(nested);
+        foreach (var link in nested)
+        {
+            var (nextFast, nextPlain) = await Both(link);
+            Assert.Equal(nextPlain, nextFast);
+        }
+    }
+
+    private async Task<(string Fast, string Plain)> Both(string url)
+    {
+        using var fast = await hosts.Fast.CreateClient().GetAsync(url);
+        using var plain = await hosts.Plain.CreateClient().GetAsync(url);
+        Assert.Equal(plain.StatusCode, fast.StatusCode);
+        Assert.Equal(plain.Content.Headers.ContentType?.ToString(), fast.Content.Headers.ContentType?.ToString());
+        return (await fast.Content.ReadAsStringAsync(), await plain.Content.ReadAsStringAsync());
+    }
+}
