@@ -11,11 +11,12 @@ public sealed class AnswerFormat
 
     private static readonly AnswerFormat Library = new(Kind.Json, minimalJson: false, odataV40: false);
 
-    private AnswerFormat(Kind format, bool minimalJson, bool odataV40)
+    private AnswerFormat(Kind format, bool minimalJson, bool odataV40, bool fullMetadata = false)
     {
         Format = format;
         MinimalJson = minimalJson;
         ODataV40 = odataV40;
+        FullMetadata = fullMetadata;
     }
 
     /// <summary>JSON (the OData library's), CSV or XLSX.</summary>
@@ -34,6 +35,9 @@ public sealed class AnswerFormat
     /// </summary>
     public bool ODataV40 { get; }
 
+    /// <summary>Whether the JSON may be written with full metadata: odata.metadata=full named in $format or in any type of Accept.</summary>
+    public bool FullMetadata { get; }
+
     /// <summary>CSV or XLSX: a table of every selected row, never a page, with the CSV's columns and limits.</summary>
     public bool IsTable => Format is Kind.Csv or Kind.Xlsx;
 
@@ -48,11 +52,13 @@ public sealed class AnswerFormat
     {
         var accepts = request.GetTypedHeaders().Accept;
         var v40 = AnswersODataV40(request);
+        var full = request.Headers.Accept.ToString().Contains("odata.metadata=full", StringComparison.OrdinalIgnoreCase)
+            || request.Query["$format"].ToString().Contains("odata.metadata=full", StringComparison.OrdinalIgnoreCase);
         // A $format left after the rewriting is json (or xml, of $metadata), and the library honours it over Accept.
-        if (request.Query.ContainsKey("$format")) return new(Kind.Json, minimalJson: false, v40);
+        if (request.Query.ContainsKey("$format")) return new(Kind.Json, minimalJson: false, v40, full);
         if (accepts.Any(a => a.MediaType.Equals(XlsxEntityWriter.MediaType, StringComparison.OrdinalIgnoreCase))) return new(Kind.Xlsx, minimalJson: false, v40);
         if (accepts.Any(a => a.MediaType.Equals(CsvOutputFormatter.MediaType, StringComparison.OrdinalIgnoreCase))) return new(Kind.Csv, minimalJson: false, v40);
-        return new(Kind.Json, v40 && AcceptsOnlyMinimalJson(request), v40);
+        return new(Kind.Json, v40 && AcceptsOnlyMinimalJson(request), v40, full);
     }
 
     // What a client may accept for the library's minimal JSON to be the type content negotiation picks (besides no Accept at all).

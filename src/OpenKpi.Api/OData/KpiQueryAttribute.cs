@@ -54,7 +54,7 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         if (csv && queryOptions.Apply is not null)
             throw new ODataException($"{queryOptions.Request.TableFormat()} is not offered for $apply results; ask for JSON (the default).");
         // The library's full-metadata writer builds navigation links from ids that aggregated rows do not have, and fails mid-answer.
-        if (queryOptions.Apply is not null && AsksFullMetadata(queryOptions.Request))
+        if (queryOptions.Apply is not null && AnswerFormat.Of(queryOptions.Request.HttpContext).FullMetadata)
             throw new ODataException("odata.metadata=full is not offered for $apply results: they are groups, not entities, with no ids or links to describe. " +
                 "Use odata.metadata=minimal (the default) or none.");
         // The narrowed list's size is the cost estimate's rows, fast paths or not: the limits must refuse alike.
@@ -81,10 +81,6 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
                 "Put the filter inside $apply (filter(…)/groupby(…)), or name an aggregate.");
         }
     }
-
-    private static bool AsksFullMetadata(HttpRequest request) =>
-        request.Headers.Accept.ToString().Contains("odata.metadata=full", StringComparison.OrdinalIgnoreCase)
-        || request.Query["$format"].ToString().Contains("odata.metadata=full", StringComparison.OrdinalIgnoreCase);
 
     // The rows a query reads: the collection behind it when it is a snapshot list, else the whole entity set.
     private static int RowsOf(IQueryable queryable, CatalogueSnapshot catalogue) =>
