@@ -184,17 +184,29 @@ public sealed class CsvEntityWriter
             return Expression.Lambda<Func<object, object?>>(Expression.Convert(Expression.Property(Expression.Convert(row, type), property), typeof(object)), row).Compile();
         }
 
-        // The columns CsvTable takes, in its order.
+        // The columns CsvTable takes, in its order; an enum's column is the text of its names.
         public static CsvColumn[] Structural(Type type) =>
             [.. CsvTable.ColumnProperties(type)
-                .Select(p => (CsvColumn)Activator.CreateInstance(typeof(CsvColumn<>).MakeGenericType(p.PropertyType), p.Name, Getter(type, p))!)];
+                .Select(p => (CsvColumn)Activator.CreateInstance(typeof(CsvColumn<>).MakeGenericType(IsEnum(p.PropertyType) ? typeof(string) : p.PropertyType), p.Name, Getter(type, p))!)];
 
-        // (object row) => ((T)row).Property, typed, so that a number is read without boxing.
+        private static bool IsEnum(Type type) => (Nullable.GetUnderlyingType(type) ?? type).IsEnum;
+
+        // (object row) => ((T)row).Property, typed, so that a number is read without boxing; an enum read as its name,
+        // a constant of a switch over its members (as CsvTable formats it, without a box and a new string a cell).
         private static Delegate Getter(Type type, PropertyInfo property)
         {
             var row = Expression.Parameter(typeof(object));
-            return Expression.Lambda(typeof(Func<,>).MakeGenericType(typeof(object), property.PropertyType),
-                Expression.Property(Expression.Convert(row, type), property), row).Compile();
+            Expression value = Expression.Property(Expression.Convert(row, type), property);
+            if (IsEnum(property.PropertyType))
+            {
+                var nullable = Nullable.GetUnderlyingType(property.PropertyType) is not null;
+                var member = nullable ? Expression.Property(value, "Value") : value;
+                var named = Expression.Switch(member, Expression.Call(member, typeof(object).GetMethod(nameof(ToString))!),
+                    [.. Enum.GetValues(member.Type).Cast<object>().DistinctBy(v => Convert.ToInt64(v, CultureInfo.InvariantCulture))
+                        .Select(v => Expression.SwitchCase(Expression.Constant(v.ToString(), typeof(string)), Expression.Constant(v, member.Type)))]);
+                value = nullable ? Expression.Condition(Expression.Property(value, "HasValue"), named, Expression.Constant(null, typeof(string))) : named;
+            }
+            return Expression.Lambda(typeof(Func<,>).MakeGenericType(typeof(object), value.Type), value, row).Compile();
         }
     }
 
@@ -224,6 +236,10 @@ public sealed class CsvEntityWriter
             else if (typeof(TValue) == typeof(decimal)) buffer.Decimal(Unsafe.As<TValue, decimal>(ref value));
             else if (typeof(TValue) == typeof(decimal?)) { if (Unsafe.As<TValue, decimal?>(ref value) is { } number) buffer.Decimal(number); }
             else if (typeof(TValue) == typeof(string)) buffer.Text((string?)(object?)value);
+            else if (typeof(TValue) == typeof(bool)) buffer.Append(Unsafe.As<TValue, bool>(ref value) ? "true"u8 : "false"u8);
+            else if (typeof(TValue) == typeof(bool?)) { if (Unsafe.As<TValue, bool?>(ref value) is { } flag) buffer.Append(flag ? "true"u8 : "false"u8); }
+            else if (typeof(TValue) == typeof(DateOnly)) buffer.Date(Unsafe.As<TValue, DateOnly>(ref value));
+            else if (typeof(TValue) == typeof(DateOnly?)) { if (Unsafe.As<TValue, DateOnly?>(ref value) is { } date) buffer.Date(date); }
             else buffer.Text(CsvTable.Format(value));   // the rarer types as CsvTable formats them
         }
 
@@ -275,6 +291,14 @@ public sealed class CsvEntityWriter
             // Numbers never need quoting; the invariant culture writes them as CsvTable does.
             int written;
             while (!number.TryFormat(_bytes.AsSpan(Length), out written, default, CultureInfo.InvariantCulture)) Ensure(_bytes.Length - Length + 64);
+            Length += written;
+        }
+
+        /// <summary>A date as CsvTable writes it, yyyy-MM-dd.</summary>
+        public void Date(DateOnly date)
+        {
+            Ensure(10);
+            date.TryFormat(_bytes.AsSpan(Length), out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
             Length += written;
         }
 

@@ -12,12 +12,13 @@ namespace OpenKpi.Api.Tests.Csv;
 public sealed class CsvEntityWriterTests(KpiApplication app)
 {
     public sealed record Awkward(string Id, string? Text, int Count, int? Maybe, decimal Amount, decimal? Bound, bool Flag,
-        DateOnly Day, Comparator? Comparator, string[] Tags, double Ratio, long Big);
+        DateOnly Day, Comparator? Comparator, string[] Tags, double Ratio, long Big, bool? Known = null, DateOnly? Issued = null,
+        DocumentShape Shape = DocumentShape.Targets);
 
     private static readonly Awkward[] AwkwardRows =
     [
-        new("a", "plain", 1, null, 6.50m, null, true, new DateOnly(2025, 7, 1), Comparator.GreaterOrEqual, [], 0.1, long.MaxValue),
-        new("b,c", "say \"hi\", twice \"\"", -2, 3, -0.000001m, 1234567890.12345m, false, DateOnly.MinValue, null, ["x", "y;z"], double.NaN, -1),
+        new("a", "plain", 1, null, 6.50m, null, true, new DateOnly(2025, 7, 1), Comparator.GreaterOrEqual, [], 0.1, long.MaxValue, true, new DateOnly(2025, 12, 31), DocumentShape.Catalogue),
+        new("b,c", "say \"hi\", twice \"\"", -2, 3, -0.000001m, 1234567890.12345m, false, DateOnly.MinValue, null, ["x", "y;z"], double.NaN, -1, false, DateOnly.MinValue, (DocumentShape)7),
         new(" leading", "trailing ", 0, 0, 0m, 0.0m, false, DateOnly.MaxValue, Comparator.Between, ["one"], 1e300, 0),
         new("line\r\nbreak", "tỷ lệ hộ nghèo dưới 2%\n\"quoted\"", int.MinValue, int.MaxValue, decimal.MaxValue, decimal.MinValue, true, new DateOnly(2024, 2, 29), null, ["\"", ","], -0.0, 5),
         new("", null, 7, null, 1m, null, true, new DateOnly(2000, 1, 1), null, [], 2.5, 6),
