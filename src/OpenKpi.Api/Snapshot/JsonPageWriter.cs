@@ -34,7 +34,7 @@ public sealed class JsonPageWriter
     /// The columns and expansions of <paramref name="clause"/> over <paramref name="set"/>'s entities (every column without one),
     /// or null when this writer does not write them. <paramref name="rows"/> is the whole set, whose keys a nested page's link names.
     /// </summary>
-    public Selection? SelectionOf(IEdmEntitySet set, SelectExpandClause? clause, IEnumerable rows)
+    public Selection? SelectionOf(IEdmEntitySet set, SelectExpandClause? clause, IEnumerable rows, HttpRequest request, IEdmModel model)
     {
         if (ShapeOf(set.EntityType) is not { } shape) return null;
         if (clause is null) return new Selection(shape, shape.Properties, []);
@@ -49,7 +49,7 @@ public sealed class JsonPageWriter
         foreach (var item in expanded)
         {
             if (item.PathToNavigationProperty is not { Count: 1 } path || path.FirstSegment is not NavigationPropertySegment { NavigationProperty: var navigation }
-                || item.FilterOption is not null || item.OrderByOption is not null || item.TopOption is not null
+                || (item.FilterOption is not null && !navigation.Type.IsCollection()) || item.OrderByOption is not null || item.TopOption is not null
                 || item.SkipOption is not null || item.CountOption is not null || item.SearchOption is not null || item.LevelsOption is not null
                 || item.ComputeOption is not null || item.ApplyOption is not null
                 || ShapeOf(navigation.ToEntityType()) is not { } target
@@ -57,17 +57,17 @@ public sealed class JsonPageWriter
                 return null;
             // All of the expanded entity ("Unit()" in the context), or, of a single one, the properties a $select names.
             var whole = item.SelectAndExpand is { AllSelected: true } all && !all.SelectedItems.Any();
-            var nested = whole ? target.Properties : navigation.Type.IsCollection() ? null : Properties(item.SelectAndExpand, target);
+            var nested = whole ? target.Properties : Properties(item.SelectAndExpand, target);
             if (nested is null) return null;
             Collection? collection = null;
-            if (navigation.Type.IsCollection() && (collection = CollectionOf(set, shape, navigation, rows)) is null) return null;
+            if (navigation.Type.IsCollection() && (collection = CollectionOf(set, shape, navigation, item, rows, request, model)) is null) return null;
             expansions.Add(new Expansion(navigation.Name, JsonEncodedText.Encode(navigation.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping), target, nested, whole, navigate, collection));
         }
         return new Selection(shape, properties, expansions) { Selected = true, AllColumns = clause.AllSelected };
     }
 
     /// <summary>The page: its context, count, delta link, rows and next link, into the response's pipe.</summary>
-    public async Task WriteAsync(HttpContext http, IEdmEntitySet set, Selection selection, IList rows, long? count, Uri? nextLink, Uri? deltaLink)
+    public async Task WriteAsync(HttpContext http, IEdmEntitySet set, Selection selection, IList rows, List<object>[][]? pages, long? count, Uri? nextLink, Uri? deltaLink)
     {
         Interlocked.Increment(ref _written);
         http.Response.StatusCode = StatusCodes.Status200OK;
@@ -84,10 +84,11 @@ public sealed class JsonPageWriter
         if (deltaLink is not null) writer.WriteString("@odata.deltaLink", deltaLink.AbsoluteUri);
         writer.WritePropertyName("value");
         writer.WriteStartArray();
-        foreach (var row in rows)
+        for (var i = 0; i < rows.Count; i++)
         {
+            var row = rows[i];
             writer.WriteStartObject();
-            selection.Write(writer, row!, root);
+            selection.Write(writer, row!, root, pages?[i]);
             writer.WriteEndObject();
             if (writer.BytesPending > 16 * 1024)
             {
@@ -134,14 +135,16 @@ public sealed class JsonPageWriter
 
     /// <summary>
     /// A collection-valued expansion as the library pages it (its query settings keep no stable order, so in the order the
-    /// snapshot holds them): a page of its entities and, when there are more, "Name@odata.nextLink" after the array, to
-    /// {service root}/{Set}('{parent's key}')/{Name}?$skip={page}.
+    /// snapshot holds them): its entities that pass its $filter, a page of them and, when there are more,
+    /// "Name@odata.nextLink" after the array, to {service root}/{Set}('{parent's key}')/{Name}?{its options}$skip={page}.
     /// </summary>
-    internal sealed record Collection(Func<object, IEnumerable?> Items, string SetName, Func<object, string> ParentKey, JsonEncodedText NextLinkName);
+    internal sealed record Collection(Func<object, IEnumerable?> Items, Func<object, bool>? Filter, string SetName, Func<object, string> ParentKey,
+        JsonEncodedText NextLinkName, string NextQuery);
 
-    // The parent's key for the nested page's link; null for a composite or non-string key, or when a key of the set would
-    // need escaping in the link (it is written as it is).
-    private Collection? CollectionOf(IEdmEntitySet set, Shape parent, IEdmNavigationProperty navigation, IEnumerable rows)
+    // The nested page's filter and link; null for a composite or non-string key, or when a key of the set would need
+    // escaping in the link (it is written as it is).
+    private Collection? CollectionOf(IEdmEntitySet set, Shape parent, IEdmNavigationProperty navigation, ExpandedNavigationSelectItem item,
+        IEnumerable rows, HttpRequest request, IEdmModel model)
     {
         if (set.EntityType.Key().ToList() is not [{ Type.Definition: var parentKeyType } parentKey] || !parentKeyType.IsString()
             || parent.ClrType.GetProperty(parentKey.Name) is not { PropertyType: var keyClr } parentClr || keyClr != typeof(string)
@@ -151,7 +154,35 @@ public sealed class JsonPageWriter
             return null;
         var entity = Expression.Parameter(typeof(object));
         var parentKeyOf = Expression.Lambda<Func<object, string>>(Expression.Property(Expression.Convert(entity, parent.ClrType), parentClr), entity).Compile();
-        return new Collection(e => navigate(e) as IEnumerable, set.Name, parentKeyOf, JsonEncodedText.Encode(navigation.Name + "@odata.nextLink", JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
+        var filter = item.FilterOption is { } clause ? Filter(clause, navigation.ToEntityType().ClrTypeOf(), request, model) : null;
+        return new Collection(e => navigate(e) as IEnumerable, filter, set.Name, parentKeyOf,
+            JsonEncodedText.Encode(navigation.Name + "@odata.nextLink", JavaScriptEncoder.UnsafeRelaxedJsonEscaping), NextQuery(item, set, navigation, request, model));
+    }
+
+    // The nested $filter as the library binds it (its filter binder, the query's null propagation), made safe as every
+    // query is (checked arithmetic, the budget's guard on collections), compiled for this answer.
+    private static Func<object, bool> Filter(FilterClause clause, Type element, HttpRequest request, IEdmModel model)
+    {
+        var binder = request.GetRouteServices().GetRequiredService<Microsoft.AspNetCore.OData.Query.Expressions.IFilterBinder>();
+        var settings = new Microsoft.AspNetCore.OData.Query.ODataQuerySettings { HandleNullPropagation = Microsoft.AspNetCore.OData.Query.HandleNullPropagationOption.True };
+        var predicate = (LambdaExpression)SafeEvaluation.Apply(binder.BindFilter(clause, new Microsoft.AspNetCore.OData.Query.Expressions.QueryBinderContext(model, settings, element)));
+        var entity = Expression.Parameter(typeof(object));
+        return Expression.Lambda<Func<object, bool>>(Expression.Invoke(predicate, Expression.Convert(entity, element)), entity).Compile();
+    }
+
+    // The query of a nested page's link, up to its $skip, as the library writes it: the expansion's $filter and $select put
+    // in a URI by the OData library (ODataUri.BuildUri), then each option's value escaped again as its next-page links do.
+    private static string NextQuery(ExpandedNavigationSelectItem item, IEdmEntitySet set, IEdmNavigationProperty navigation, HttpRequest request, IEdmModel model)
+    {
+        var root = request.CreateODataLink();
+        var uri = new ODataUriParser(model, new Uri(root), new Uri($"{root}/{set.Name}('key')/{navigation.Name}")).ParseUri();
+        uri.SelectAndExpand = item.SelectAndExpand;
+        uri.Filter = item.FilterOption;
+        var query = new System.Text.StringBuilder();
+        foreach (var (key, values) in Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Microsoft.OData.ODataUriExtensions.BuildUri(uri, Microsoft.OData.ODataUrlKeyDelimiter.Parentheses).Query))
+            foreach (var value in values)
+                query.Append(key.StartsWith('$') ? "$" + Uri.EscapeDataString(key[1..]) : Uri.EscapeDataString(key)).Append('=').Append(Uri.EscapeDataString(value ?? "")).Append('&');
+        return query.ToString();
     }
 
     private readonly ConcurrentDictionary<string, bool> _plainKeys = new();
@@ -179,12 +210,40 @@ public sealed class JsonPageWriter
         /// <summary>Whether a collection-valued navigation is expanded (its entities are paged as the library pages them).</summary>
         public bool ExpandsCollections => _expansions.Any(e => e.Collection is not null);
 
+        /// <summary>
+        /// The expanded collections' pages of <paramref name="rows"/>, read before the answer starts (a $filter that fails,
+        /// an overflow, fails the request, not its answer halfway): for each row, each collection's entities up to one past a page.
+        /// </summary>
+        public List<object>[][]? PagesOf(IList rows)
+        {
+            if (!ExpandsCollections) return null;
+            var collections = _expansions.Where(e => e.Collection is not null).Select(e => e.Collection!).ToList();
+            var pages = new List<object>[rows.Count][];
+            for (var i = 0; i < rows.Count; i++)
+            {
+                pages[i] = new List<object>[collections.Count];
+                for (var c = 0; c < collections.Count; c++)
+                {
+                    var page = new List<object>();
+                    foreach (var item in collections[c].Items(rows[i]!) ?? Array.Empty<object>())
+                    {
+                        if (collections[c].Filter is { } filter && !filter(item)) continue;
+                        page.Add(item);
+                        if (page.Count > QueryLimits.PageSize) break;
+                    }
+                    pages[i][c] = page;
+                }
+            }
+            return pages;
+        }
+
         public string ContextUrl() => string.Join(",", (AllColumns ? [] : _properties.Select(p => p.Name))
             .Concat(_expansions.Select(e => $"{e.Name}({(e.Whole ? "" : string.Join(",", e.Selected.Select(p => p.Name)))})")));
 
-        /// <summary>A row read from a whole entity and the entities its navigation properties hold; <paramref name="root"/> is the service root.</summary>
-        public void Write(Utf8JsonWriter writer, object entity, string root)
+        /// <summary>A row read from a whole entity and the entities its navigation properties hold (its collections' <paramref name="pages"/>); <paramref name="root"/> is the service root.</summary>
+        public void Write(Utf8JsonWriter writer, object entity, string root, List<object>[]? pages)
         {
+            var collection = 0;
             if (!Selected || AllColumns)
                 foreach (var property in _properties) property.Write(writer, entity);
             else
@@ -193,9 +252,9 @@ public sealed class JsonPageWriter
             foreach (var expansion in _expansions)
             {
                 writer.WritePropertyName(expansion.EncodedName);
-                if (expansion.Collection is { } collection)
+                if (expansion.Collection is { } nested)
                 {
-                    WritePage(writer, entity, expansion, collection, root);
+                    WritePage(writer, entity, expansion, nested, pages![collection++], root);
                     continue;
                 }
                 if (expansion.Navigate(entity) is { } target)
@@ -209,26 +268,19 @@ public sealed class JsonPageWriter
             }
         }
 
-        private static void WritePage(Utf8JsonWriter writer, object entity, Expansion expansion, Collection collection, string root)
+        private static void WritePage(Utf8JsonWriter writer, object entity, Expansion expansion, Collection collection, List<object> page, string root)
         {
-            var written = 0;
-            var cut = false;
             writer.WriteStartArray();
-            foreach (var item in collection.Items(entity) ?? Array.Empty<object>())
+            for (var i = 0; i < Math.Min(page.Count, QueryLimits.PageSize); i++)
             {
-                if (written == QueryLimits.PageSize)
-                {
-                    cut = true;
-                    break;
-                }
                 writer.WriteStartObject();
-                foreach (var property in expansion.Target.Properties) property.Write(writer, item);
+                foreach (var property in expansion.Target.Properties)
+                    if (expansion.Whole || expansion.Selected.Contains(property)) property.Write(writer, page[i]);
                 writer.WriteEndObject();
-                written++;
             }
             writer.WriteEndArray();
-            if (cut)
-                writer.WriteString(collection.NextLinkName, $"{root}/{collection.SetName}('{collection.ParentKey(entity)}')/{expansion.Name}?$skip={QueryLimits.PageSize}");
+            if (page.Count > QueryLimits.PageSize)
+                writer.WriteString(collection.NextLinkName, $"{root}/{collection.SetName}('{collection.ParentKey(entity)}')/{expansion.Name}?{collection.NextQuery}$skip={QueryLimits.PageSize}");
         }
     }
 

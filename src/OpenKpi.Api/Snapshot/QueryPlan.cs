@@ -115,7 +115,7 @@ public sealed class QueryPlan
         if (path.LastSegment is not (EntitySetSegment or NavigationPropertySegment { NavigationProperty.Type.Definition: IEdmCollectionType })) return null;
         if (queryable.ElementType != set.EntityType.ClrTypeOf()) return null;
         var writer = request.HttpContext.RequestServices.GetRequiredService<JsonPageWriter>();
-        if (writer.SelectionOf(set, options.SelectExpand?.SelectExpandClause, catalogue.EntitiesOf(queryable.ElementType)) is not { } selection) return null;
+        if (writer.SelectionOf(set, options.SelectExpand?.SelectExpandClause, catalogue.EntitiesOf(queryable.ElementType), request, options.Context.Model) is not { } selection) return null;
         // Expanded collections are paged as the library pages them under its page size; under a preferred page size, or
         // when the plan pages a tracked read (the library then pages nothing nested), they are the library's to write.
         if (selection.ExpandsCollections && (PreferredPageSize(request) is not null || DeltaTracking.Tracks(request, catalogue))) return null;
@@ -164,7 +164,7 @@ public sealed class QueryPlan
 
     /// <summary>The answer the plan writes: the page, its count and links, with the headers of OData 4.0 JSON.</summary>
     public IActionResult Answer(IList rows, Uri? nextLink, HttpRequest request) =>
-        new PlannedAnswer(_set!, _json!, rows, request.ODataFeature().TotalCount, nextLink, request.ODataFeature().DeltaLink);
+        new PlannedAnswer(_set!, _json!, rows, _json!.PagesOf(rows), request.ODataFeature().TotalCount, nextLink, request.ODataFeature().DeltaLink);
 
     // "Prefer: odata.maxpagesize=10" (or the older "maxpagesize"), among other preferences, as the library reads it.
     internal static int? PreferredPageSize(HttpRequest request)
@@ -179,10 +179,10 @@ public sealed class QueryPlan
         return null;
     }
 
-    private sealed class PlannedAnswer(IEdmEntitySet set, JsonPageWriter.Selection selection, IList rows, long? count, Uri? nextLink, Uri? deltaLink) : IActionResult
+    private sealed class PlannedAnswer(IEdmEntitySet set, JsonPageWriter.Selection selection, IList rows, List<object>[][]? pages, long? count, Uri? nextLink, Uri? deltaLink) : IActionResult
     {
         public Task ExecuteResultAsync(ActionContext context) =>
-            context.HttpContext.RequestServices.GetRequiredService<JsonPageWriter>().WriteAsync(context.HttpContext, set, selection, rows, count, nextLink, deltaLink);
+            context.HttpContext.RequestServices.GetRequiredService<JsonPageWriter>().WriteAsync(context.HttpContext, set, selection, rows, pages, count, nextLink, deltaLink);
     }
 }
 

@@ -13,7 +13,10 @@ namespace OpenKpi.Api.Snapshot;
 /// <item>a nested group of $apply=groupby((Province/Name)) null where its navigation is, not an entity whose key
 /// properties are null (which the serializer refuses halfway through the answer);</item>
 /// <item>every collection read through <see cref="QueryBudget.Guard{T}"/>, so the request's deadline and its client's
-/// departure stop the enumeration.</item>
+/// departure stop the enumeration;</item>
+/// <item>an expanded collection read as its row is projected, not when the serializer reaches it: a nested
+/// <c>$expand=Targets($filter=Year mul 2147483647 gt 0)</c> overflowed halfway through a 200, cutting it off; read here
+/// it fails the request, a 400, before the answer starts.</item>
 /// </list>
 /// </summary>
 internal sealed class SafeEvaluation : ExpressionVisitor
@@ -77,6 +80,11 @@ internal sealed class SafeEvaluation : ExpressionVisitor
     protected override Expression VisitMemberInit(MemberInitExpression node)
     {
         var visited = (MemberInitExpression)base.VisitMemberInit(node);
+        if (IsPropertyContainer(visited.Type))
+            visited = visited.Update(visited.NewExpression, visited.Bindings.Select(binding =>
+                binding is MemberAssignment { Member.Name: "Value" or "Collection" } assigned && SequenceElement(assigned.Expression.Type) is { } item
+                    ? Expression.Bind(assigned.Member, Expression.Call(MaterializedMethod.MakeGenericMethod(item), assigned.Expression))
+                    : binding));
         if (!IsAggregationContainer(visited.Type)) return visited;
         var bindings = visited.Bindings.Select(binding =>
             binding is MemberAssignment { Member.Name: "NestedValue" } nested && NameOf(visited) is { } name && NullTestOf(nested.Expression, name) is { } test
@@ -84,6 +92,14 @@ internal sealed class SafeEvaluation : ExpressionVisitor
                 : binding);
         return visited.Update(visited.NewExpression, bindings);
     }
+
+    private static readonly MethodInfo MaterializedMethod = typeof(SafeEvaluation).GetMethod(nameof(Materialized), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    // An expanded collection, read now (null stays null: a null navigation).
+    private static IEnumerable<T>? Materialized<T>(IEnumerable<T>? items) => items?.ToList();
+
+    // The library's containers of a projected row's properties (NamedProperty<T>, CollectionExpandedProperty<T> and their kin).
+    private static bool IsPropertyContainer(Type type) => type.Namespace == "Microsoft.AspNetCore.OData.Query.Container";
 
     private static bool IsAggregationContainer(Type type)
     {

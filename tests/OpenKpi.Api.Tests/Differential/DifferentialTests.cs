@@ -391,6 +391,9 @@ public sealed class DifferentialTests(FastAndPlain hosts, ITestOutputHelper outp
                 if (!Chance(65)) return n.Name;
                 var inner = "$select=" + string.Join(",", Subset(Plain(target)).Take(3));
                 if (n.Type.IsCollection() && Chance(30)) inner += ";$top=2";
+                // A collection's own $filter, alone or with the $select: the plan writes these, as the library pages them.
+                if (n.Type.IsCollection() && Chance(40))
+                    inner = (Chance(50) ? "" : inner + ";") + "$filter=" + (target.Name == "Target" ? Filter() : OtherFilter(target));
                 return $"{n.Name}({inner})";
             }));
         }

@@ -77,6 +77,8 @@ public sealed class JsonPageWriterTests(TwoWriters writers) : IClassFixture<TwoW
     [InlineData("/odata/Targets?$filter=ProvinceId ne null&$expand=Province($select=NameEn,Name),Document($select=IssuedOn,Number)&$select=Year,Id")]
     [InlineData("/odata/Targets?$filter=ProvinceId ne null&$expand=Document($select=Number,IssuedOn),Province($select=Name,NameEn)&$select=Id,Year")]
     [InlineData("/odata/Targets?$expand=Indicator&$top=3")]
+    [InlineData("/odata/Indicators?$select=Id&$expand=Targets($select=Id)&$top=3")]
+    [InlineData("/odata/Indicators?$expand=Targets($filter=Year gt 2020 and ProvinceId ne null;$select=Id,RawValue)&$top=30")]
     [InlineData("/odata/Targets?$expand=Indicator($select=Name)&$top=3")]
     [InlineData("/odata/Indicators?$expand=Targets,Unit,Group&$top=30")]
     [InlineData("/odata/Provinces?$select=Name&$expand=Targets,Documents")]
@@ -85,7 +87,8 @@ public sealed class JsonPageWriterTests(TwoWriters writers) : IClassFixture<TwoW
         await SameAnswer(url, expectFast: true);
 
     [Theory]
-    [InlineData("/odata/Indicators?$select=Id&$expand=Targets($select=Id)&$top=3", null)]
+    [InlineData("/odata/Indicators?$select=Id&$expand=Targets($select=Id;$orderby=Year desc)&$top=3", null)]
+    [InlineData("/odata/Indicators?$expand=Targets($filter=Year gt 2020;$expand=Province)&$top=3", null)]
     [InlineData("/odata/Targets?$select=Id&$expand=Indicator($select=Name;$expand=Group($select=Name))&$top=3", null)]
     [InlineData("/odata/Targets?$apply=groupby((Comparator),aggregate($count as Count))", null)]
     [InlineData("/odata/Targets('ls-qd136-2024-001')", null)]
