@@ -49,7 +49,7 @@ public sealed class JsonPageWriter
         foreach (var item in expanded)
         {
             if (item.PathToNavigationProperty is not { Count: 1 } path || path.FirstSegment is not NavigationPropertySegment { NavigationProperty: var navigation }
-                || (item.FilterOption is not null && !navigation.Type.IsCollection()) || item.OrderByOption is not null || item.TopOption is not null
+                || ((item.FilterOption ?? (object?)item.OrderByOption) is not null && !navigation.Type.IsCollection()) || item.TopOption is not null
                 || item.SkipOption is not null || item.CountOption is not null || item.SearchOption is not null || item.LevelsOption is not null
                 || item.ComputeOption is not null || item.ApplyOption is not null
                 || ShapeOf(navigation.ToEntityType()) is not { } target
@@ -138,8 +138,8 @@ public sealed class JsonPageWriter
     /// snapshot holds them): its entities that pass its $filter, a page of them and, when there are more,
     /// "Name@odata.nextLink" after the array, to {service root}/{Set}('{parent's key}')/{Name}?{its options}$skip={page}.
     /// </summary>
-    internal sealed record Collection(Func<object, IEnumerable?> Items, Func<object, bool>? Filter, string SetName, Func<object, string> ParentKey,
-        JsonEncodedText NextLinkName, string NextQuery);
+    internal sealed record Collection(Func<object, IEnumerable?> Items, Func<object, bool>? Filter, Func<IEnumerable, IEnumerable>? Order,
+        string SetName, Func<object, string> ParentKey, JsonEncodedText NextLinkName, string NextQuery);
 
     // The nested page's filter and link; null for a composite or non-string key, or when a key of the set would need
     // escaping in the link (it is written as it is).
@@ -154,8 +154,10 @@ public sealed class JsonPageWriter
             return null;
         var entity = Expression.Parameter(typeof(object));
         var parentKeyOf = Expression.Lambda<Func<object, string>>(Expression.Property(Expression.Convert(entity, parent.ClrType), parentClr), entity).Compile();
-        var filter = item.FilterOption is { } clause ? Filter(clause, navigation.ToEntityType().ClrTypeOf(), request, model) : null;
-        return new Collection(e => navigate(e) as IEnumerable, filter, set.Name, parentKeyOf,
+        var element = navigation.ToEntityType().ClrTypeOf();
+        var filter = item.FilterOption is { } clause ? Filter(clause, element, request, model) : null;
+        var order = item.OrderByOption is { } ordering ? Order(ordering, element, request, model) : null;
+        return new Collection(e => navigate(e) as IEnumerable, filter, order, set.Name, parentKeyOf,
             JsonEncodedText.Encode(navigation.Name + "@odata.nextLink", JavaScriptEncoder.UnsafeRelaxedJsonEscaping), NextQuery(item, set, navigation, request, model));
     }
 
@@ -170,6 +172,18 @@ public sealed class JsonPageWriter
         return Expression.Lambda<Func<object, bool>>(Expression.Invoke(predicate, Expression.Convert(entity, element)), entity).Compile();
     }
 
+    // The nested $orderby as the library binds it (its order-by binder over the collection, after the $filter), compiled for this answer.
+    private static Func<IEnumerable, IEnumerable> Order(OrderByClause clause, Type element, HttpRequest request, IEdmModel model)
+    {
+        var binder = request.GetRouteServices().GetRequiredService<Microsoft.AspNetCore.OData.Query.Expressions.IOrderByBinder>();
+        var settings = new Microsoft.AspNetCore.OData.Query.ODataQuerySettings { HandleNullPropagation = Microsoft.AspNetCore.OData.Query.HandleNullPropagationOption.True };
+        var items = Expression.Parameter(typeof(IEnumerable));
+        var typed = Expression.Call(typeof(Enumerable), nameof(Enumerable.Cast), [element], items);
+        var ordered = SafeEvaluation.Apply(Microsoft.AspNetCore.OData.Query.Expressions.BinderExtensions.ApplyBind(binder, typed, clause,
+            new Microsoft.AspNetCore.OData.Query.Expressions.QueryBinderContext(model, settings, element), alreadyOrdered: false));
+        return Expression.Lambda<Func<IEnumerable, IEnumerable>>(Expression.Convert(ordered, typeof(IEnumerable)), items).Compile();
+    }
+
     // The query of a nested page's link, up to its $skip, as the library writes it: the expansion's $filter and $select put
     // in a URI by the OData library (ODataUri.BuildUri), then each option's value escaped again as its next-page links do.
     private static string NextQuery(ExpandedNavigationSelectItem item, IEdmEntitySet set, IEdmNavigationProperty navigation, HttpRequest request, IEdmModel model)
@@ -178,6 +192,7 @@ public sealed class JsonPageWriter
         var uri = new ODataUriParser(model, new Uri(root), new Uri($"{root}/{set.Name}('key')/{navigation.Name}")).ParseUri();
         uri.SelectAndExpand = item.SelectAndExpand;
         uri.Filter = item.FilterOption;
+        uri.OrderBy = item.OrderByOption;
         var query = new System.Text.StringBuilder();
         foreach (var (key, values) in Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Microsoft.OData.ODataUriExtensions.BuildUri(uri, Microsoft.OData.ODataUrlKeyDelimiter.Parentheses).Query))
             foreach (var value in values)
@@ -225,9 +240,11 @@ public sealed class JsonPageWriter
                 for (var c = 0; c < collections.Count; c++)
                 {
                     var page = new List<object>();
-                    foreach (var item in collections[c].Items(rows[i]!) ?? Array.Empty<object>())
+                    var items = collections[c].Items(rows[i]!) ?? Array.Empty<object>();
+                    if (collections[c].Filter is { } filter) items = items.Cast<object>().Where(filter);
+                    if (collections[c].Order is { } order) items = order(items);
+                    foreach (var item in items)
                     {
-                        if (collections[c].Filter is { } filter && !filter(item)) continue;
                         page.Add(item);
                         if (page.Count > QueryLimits.PageSize) break;
                     }

@@ -394,6 +394,8 @@ public sealed class DifferentialTests(FastAndPlain hosts, ITestOutputHelper outp
                 // A collection's own $filter, alone or with the $select: the plan writes these, as the library pages them.
                 if (n.Type.IsCollection() && Chance(40))
                     inner = (Chance(50) ? "" : inner + ";") + "$filter=" + (target.Name == "Target" ? Filter() : OtherFilter(target));
+                if (n.Type.IsCollection() && Chance(30))
+                    inner += ";$orderby=" + Pick(target.StructuralProperties().Where(p => !p.Type.IsCollection()).Select(p => p.Name).ToList()) + (Chance(50) ? " desc" : "");
                 return $"{n.Name}({inner})";
             }));
         }

@@ -53,6 +53,9 @@ public sealed class ExpandedCollectionsTests(ExpandedCollectionsTests.Hosts host
     [InlineData("/odata/Indicators?$expand=Targets($filter=contains(SourceLabel,'tỷ lệ') or ProvinceId eq 'VN-W0')&$top=5")]
     [InlineData("/odata/Indicators?$expand=Targets($filter=Province/Name ne null and Year eq 2099)&$top=5")]
     [InlineData("/odata/Provinces?$expand=Targets($filter=Indicator/GroupId eq 'economy';$select=Id)&$top=2")]
+    [InlineData("/odata/Indicators?$expand=Targets($orderby=Year desc,Id;$filter=Year ne 2020),Unit&$top=3")]
+    [InlineData("/odata/Indicators?$expand=Targets($orderby=Province/Name desc;$select=Id,ProvinceId)&$top=2")]
+    [InlineData("/odata/Provinces?$expand=Targets($orderby=SourceLabel desc,Id),Documents($orderby=Id desc)&$top=1")]
     public async Task APageWithExpandedCollectionsIsTheLibrarysAnswer(string url)
     {
         var catalogue = hosts.Plain.Services.GetRequiredService<CatalogueSnapshot>();
@@ -63,6 +66,7 @@ public sealed class ExpandedCollectionsTests(ExpandedCollectionsTests.Hosts host
         var (fast, plain) = await Both(url);
 
         Assert.Equal(plain, fast);
+        Assert.DoesNotContain("\"error\"", plain);
         Assert.True(writer.Written > written, "the plan's writer did not write the answer");
         // The nested pages' links, followed: the rest of each collection, alike too.
         var nested = JsonNode.Parse(plain)!["value"]!.AsArray().SelectMany(r => r!.AsObject()).Where(p => p.Key.EndsWith("@odata.nextLink", StringComparison.Ordinal))
