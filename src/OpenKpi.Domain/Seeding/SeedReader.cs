@@ -126,12 +126,16 @@ public static class SeedReader
     private static string HashFiles(string seedDirectory, IEnumerable<string> relatives)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // One buffer for every file: the hash runs beside the start-up's load, and 430 MB of arrays read whole (a million
+        // targets' seeds) made the collector stop that load ~27 times.
+        var buffer = new byte[1 << 16];
         foreach (var relative in relatives.Order(StringComparer.Ordinal))
         {
             var path = Path.Combine(seedDirectory, relative);
             if (!File.Exists(path)) continue;
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(relative + "\n"));
-            hash.AppendData(File.ReadAllBytes(path));
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            for (int read; (read = file.Read(buffer)) > 0;) hash.AppendData(buffer.AsSpan(0, read));
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
     }
