@@ -19,33 +19,35 @@ public sealed class CatalogueLoader(IOptions<CatalogueOptions> options, IHostEnv
         // The seeds are hashed while the database is read: both read every byte (430 MB of seeds at a million targets).
         var seedVersion = Task.Run(() => SeedVersion(seeds));
         var existing = ReadExisting(database);
+        CatalogueSnapshot snapshot;
         if (existing is null)
         {
             logger.LogInformation("No usable database at {Database}: building it from {Seeds}", database, seeds);
-            existing = SeedImporter.Import(seeds, database, clock);
+            snapshot = new CatalogueSnapshot(SeedImporter.Import(seeds, database, clock));
         }
         else if (seedVersion.GetAwaiter().GetResult() is { } version && version != existing.Dataset.Version)
         {
             logger.LogInformation("The seeds (dataset {Version}) differ from the database (dataset {Existing}): rebuilding", version, existing.Dataset.Version);
-            existing = Refresh(seeds, database, existing);
+            snapshot = Refresh(seeds, database, existing);
         }
         else if (existing.Dataset.Fingerprint != CatalogueFingerprint.Current && Directory.Exists(seeds))
         {
             logger.LogInformation("The database was built by other code (fingerprint {Existing}, this build {Current}): rebuilding it from the same seeds",
                 existing.Dataset.Fingerprint, CatalogueFingerprint.Current);
-            existing = Refresh(seeds, database, existing);
+            snapshot = Refresh(seeds, database, existing);
         }
+        else snapshot = existing.Link();
         logger.LogInformation("Catalogue {Version} loaded from {Database}: {Targets} targets, {Indicators} indicators, {Entries} catalogue entries",
-            existing.Dataset.Version, database, existing.Targets.Count, existing.Indicators.Count, existing.CatalogueEntries.Count);
-        return new CatalogueSnapshot(existing);
+            snapshot.Dataset.Version, database, snapshot.Targets.Count, snapshot.Indicators.Count, snapshot.CatalogueEntries.Count);
+        return snapshot;
     }
 
-    private CatalogueData? ReadExisting(string database)
+    private StoredCatalogue? ReadExisting(string database)
     {
         if (!File.Exists(database)) return null;
         try
         {
-            return CatalogueStore.Read(database);
+            return CatalogueStore.Open(database);
         }
         catch (CatalogueStoreException e)
         {
@@ -57,11 +59,11 @@ public sealed class CatalogueLoader(IOptions<CatalogueOptions> options, IHostEnv
     }
 
     // The seeds or the code changed since the database was built: rebuild it, or keep serving it and say why not.
-    private CatalogueData Refresh(string seeds, string database, CatalogueData existing)
+    private CatalogueSnapshot Refresh(string seeds, string database, StoredCatalogue existing)
     {
         try
         {
-            return SeedImporter.Import(seeds, database, clock);
+            return new CatalogueSnapshot(SeedImporter.Import(seeds, database, clock));
         }
         catch (SeedValidationException e)
         {
@@ -71,7 +73,7 @@ public sealed class CatalogueLoader(IOptions<CatalogueOptions> options, IHostEnv
         {
             logger.LogWarning("The database cannot be rewritten ({Reason}); serving the existing one (dataset {Existing})", e.Message, existing.Dataset.Version);
         }
-        return existing;
+        return existing.Link();
     }
 
     // Only hashes the seed files: parsing them all would slow every start-up at national scale.

@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text;
 using LiteDB;
 using OpenKpi.Domain.Entities;
@@ -13,7 +15,8 @@ namespace OpenKpi.Domain.Catalogue;
 /// </summary>
 public static class CatalogueImage
 {
-    private const string Magic = "OpenKpi.CatalogueImage/1";
+    // 2: every list in blocks of rows, read on every core.
+    private const string Magic = "OpenKpi.CatalogueImage/2";
 
     /// <summary>The properties an image holds for each entity: every stored (not [BsonIgnore]) settable one, in declaration order.</summary>
     private static PropertyInfo[] Stored(Type type) =>
@@ -60,66 +63,134 @@ public static class CatalogueImage
             foreach (var (type, rows) in Collections(data))
             {
                 var properties = Stored(type);
-                writer.Write(rows.Count);
-                foreach (var row in rows)
-                    foreach (var property in properties) WriteValue(writer, property.PropertyType, property.GetValue(row), Index);
+                WriteBlocks(writer, rows, (block, row) =>
+                {
+                    foreach (var property in properties) WriteValue(block, property.PropertyType, property.GetValue(row), Index);
+                });
             }
         }
 
         using var output = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         output.Write(Magic);
         output.Write(Layout);
-        output.Write(order.Count);
-        foreach (var s in order) output.Write(s);
+        WriteBlocks(output, order, (block, s) => block.Write(s));
         output.Write(records.GetBuffer(), 0, (int)records.Length);
     }
 
-    /// <summary>The records of an image, or null when it was written for another layout.</summary>
-    public static CatalogueData? Read(Stream stream, DatasetInfo dataset)
+    // Rows per block: a million targets make ~30 blocks, which both cores share out evenly.
+    private const int BlockRows = 32_768;
+
+    // A list as its number of blocks, then each block as its number of rows, its length in bytes and its rows: a reader finds
+    // every block by its length alone and decodes them side by side.
+    private static void WriteBlocks<T>(BinaryWriter writer, IReadOnlyList<T> rows, Action<BinaryWriter, T> write)
     {
-        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-        if (reader.ReadString() != Magic || reader.ReadString() != Layout) return null;
-        var strings = new string[reader.ReadInt32()];
-        for (var i = 0; i < strings.Length; i++) strings[i] = reader.ReadString();
-        return new CatalogueData
+        writer.Write((rows.Count + BlockRows - 1) / BlockRows);
+        using var block = new MemoryStream();
+        using var blockWriter = new BinaryWriter(block, Encoding.UTF8, leaveOpen: true);
+        foreach (var chunk in rows.Chunk(BlockRows))
+        {
+            block.SetLength(0);
+            foreach (var row in chunk) write(blockWriter, row);
+            blockWriter.Flush();
+            writer.Write(chunk.Length);
+            writer.Write((int)block.Length);
+            writer.Write(block.GetBuffer(), 0, (int)block.Length);
+        }
+    }
+
+    /// <summary>The records of an image, or null when it was written for another layout.</summary>
+    public static CatalogueData? Read(byte[] image, DatasetInfo dataset) => Open(image)?.Records(dataset);
+
+    /// <summary>An image's string table and where each list's blocks are, or null when it was written for another layout.</summary>
+    public static Contents? Open(byte[] image)
+    {
+        var reader = new ImageReader(image, 0);
+        if (reader.ReadText() != Magic || reader.ReadText() != Layout) return null;
+        var strings = Decode(image, Blocks(reader), static (block, _) => block.ReadText(), []);
+        return new Contents(image, strings, Entities.ToDictionary(type => type, _ => Blocks(reader)));
+    }
+
+    /// <summary>An opened image: its strings decoded, each list's rows decoded when asked for, with the links asked for.</summary>
+    public sealed class Contents
+    {
+        private readonly byte[] _image;
+        private readonly string[] _strings;
+        private readonly Dictionary<Type, Block[]> _lists;
+
+        internal Contents(byte[] image, string[] strings, Dictionary<Type, Block[]> lists) => (_image, _strings, _lists) = (image, strings, lists);
+
+        /// <summary>Every record, none linked; without the targets when <paramref name="targets"/> is false (they are then read linked).</summary>
+        public CatalogueData Records(DatasetInfo dataset, bool targets = true) => new()
         {
             Dataset = dataset,
-            Provinces = Rows<Province>(reader, strings),
-            Documents = Rows<Document>(reader, strings),
-            Groups = Rows<Group>(reader, strings),
-            Units = Rows<Unit>(reader, strings),
-            Frequencies = Rows<Frequency>(reader, strings),
-            Agencies = Rows<Agency>(reader, strings),
-            Indicators = Rows<Indicator>(reader, strings),
-            Targets = Rows<Target>(reader, strings),
-            CatalogueEntries = Rows<CatalogueEntry>(reader, strings),
+            Provinces = Rows<Province>(),
+            Documents = Rows<Document>(),
+            Groups = Rows<Group>(),
+            Units = Rows<Unit>(),
+            Frequencies = Rows<Frequency>(),
+            Agencies = Rows<Agency>(),
+            Indicators = Rows<Indicator>(),
+            Targets = targets ? Rows<Target>() : [],
+            CatalogueEntries = Rows<CatalogueEntry>(),
         };
+
+        /// <summary>The records of one list in their order, each made with its <paramref name="links"/> set.</summary>
+        public T[] Rows<T>(params IReadOnlyList<RecordLink<T>> links) =>
+            Decode(_image, _lists[typeof(T)], links.Count == 0 ? RowReader<T>.Read : RowReader<T>.Compile(links), _strings);
+    }
+
+    internal readonly record struct Block(int Start, int Count, int Offset);
+
+    // Where the blocks of one list are and the rows before each; the reader is left after the last.
+    private static Block[] Blocks(ImageReader reader)
+    {
+        var blocks = new Block[reader.ReadInt32()];
+        var rows = 0;
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            var count = reader.ReadInt32();
+            var length = reader.ReadInt32();
+            blocks[i] = new Block(rows, count, reader.Position);
+            rows += count;
+            reader.Position += length;
+        }
+        return blocks;
+    }
+
+    // The blocks of one list, decoded on every core into one array, in their order.
+    private static T[] Decode<T>(byte[] image, Block[] blocks, Func<ImageReader, string[], T> read, string[] strings)
+    {
+        var result = new T[blocks.Sum(b => b.Count)];
+        void DecodeBlock(int i)
+        {
+            var (start, count, offset) = blocks[i];
+            var block = new ImageReader(image, offset);
+            for (var row = start; row < start + count; row++) result[row] = read(block, strings);
+        }
+        if (blocks.Length == 1) DecodeBlock(0);
+        else Parallel.For(0, blocks.Length, DecodeBlock);
+        return result;
     }
 
     private static IEnumerable<(Type Type, IReadOnlyList<object> Rows)> Collections(CatalogueData data) =>
         CatalogueSets.All.Select(s => (s.Type, s.Records(data)));
 
-    private static List<T> Rows<T>(BinaryReader reader, string[] strings)
-    {
-        var read = RowReader<T>.Read;
-        var rows = new List<T>(reader.ReadInt32());
-        for (var i = rows.Capacity; i > 0; i--) rows.Add(read(reader, strings));
-        return rows;
-    }
-
-    // One compiled "new T { A = ReadA(...), B = ReadB(...), ... }" per entity type.
+    // A compiled "new T { A = ReadA(...), B = ReadB(...), ... }" per entity type, and one per list of links asked for.
     private static class RowReader<T>
     {
-        public static readonly Func<BinaryReader, string[], T> Read = Compile();
+        public static readonly Func<ImageReader, string[], T> Read = Compile([]);
 
-        private static Func<BinaryReader, string[], T> Compile()
+        public static Func<ImageReader, string[], T> Compile(IReadOnlyList<RecordLink<T>> links)
         {
-            var reader = Expression.Parameter(typeof(BinaryReader), "reader");
+            var reader = Expression.Parameter(typeof(ImageReader), "reader");
             var strings = Expression.Parameter(typeof(string[]), "strings");
-            var bindings = Stored(typeof(T)).Select(p => (MemberBinding)Expression.Bind(p, ReadExpression(p.PropertyType, reader, strings)));
-            return Expression.Lambda<Func<BinaryReader, string[], T>>(Expression.MemberInit(Expression.New(typeof(T)), bindings), reader, strings).Compile();
+            var body = RecordLink<T>.Initializer(Stored(typeof(T)), p => ReadExpression(p.PropertyType, reader, strings), links);
+            return Expression.Lambda<Func<ImageReader, string[], T>>(body, reader, strings).Compile();
         }
     }
+
+    /// <summary>A linked copy of a plain record, with the same links as <see cref="Contents.Rows{T}"/> would set.</summary>
+    public static Func<T, T> Copier<T>(IReadOnlyList<RecordLink<T>> links) => RecordLink<T>.Copier(Stored(typeof(T)), links);
 
     private static Expression ReadExpression(Type type, ParameterExpression reader, ParameterExpression strings)
     {
@@ -164,13 +235,15 @@ public static class CatalogueImage
         }
     }
 
-    private static string ReadString(BinaryReader reader, string[] strings)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static string ReadString(ImageReader reader, string[] strings)
     {
         var index = reader.ReadInt32();
         return index < 0 ? null! : strings[index];
     }
 
-    private static string[] ReadStrings(BinaryReader reader, string[] strings)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static string[] ReadStrings(ImageReader reader, string[] strings)
     {
         var count = reader.ReadInt32();
         if (count == 0) return [];
@@ -179,10 +252,57 @@ public static class CatalogueImage
         return array;
     }
 
-    private static int ReadInt(BinaryReader reader, string[] strings) => reader.ReadInt32();
-    private static bool ReadBool(BinaryReader reader, string[] strings) => reader.ReadBoolean();
-    private static decimal ReadDecimal(BinaryReader reader, string[] strings) => reader.ReadDecimal();
-    private static decimal? ReadNullableDecimal(BinaryReader reader, string[] strings) => reader.ReadBoolean() ? reader.ReadDecimal() : null;
-    private static DateOnly? ReadNullableDate(BinaryReader reader, string[] strings) => reader.ReadBoolean() ? DateOnly.FromDayNumber(reader.ReadInt32()) : null;
-    private static int? ReadNullableInt(BinaryReader reader, string[] strings) => reader.ReadBoolean() ? reader.ReadInt32() : null;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReadInt(ImageReader reader, string[] strings) => reader.ReadInt32();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ReadBool(ImageReader reader, string[] strings) => reader.ReadBoolean();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static decimal ReadDecimal(ImageReader reader, string[] strings) => reader.ReadDecimal();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static decimal? ReadNullableDecimal(ImageReader reader, string[] strings) => reader.ReadBoolean() ? reader.ReadDecimal() : null;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static DateOnly? ReadNullableDate(ImageReader reader, string[] strings) => reader.ReadBoolean() ? DateOnly.FromDayNumber(reader.ReadInt32()) : null;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int? ReadNullableInt(ImageReader reader, string[] strings) => reader.ReadBoolean() ? reader.ReadInt32() : null;
+
+    /// <summary>
+    /// Reads what a <see cref="BinaryWriter"/> wrote, from an array: BinaryReader's reads are virtual calls through a stream,
+    /// these are small enough to be inlined into the compiled row readers.
+    /// </summary>
+    private sealed class ImageReader(byte[] buffer, int position)
+    {
+        public byte[] Buffer { get; } = buffer;
+        public int Position { get; set; } = position;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int ReadInt32()
+        {
+            var value = BinaryPrimitives.ReadInt32LittleEndian(Buffer.AsSpan(Position));
+            Position += 4;
+            return value;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool ReadBoolean() => Buffer[Position++] != 0;
+
+        // BinaryWriter writes a decimal as its four 32-bit parts: low, middle, high and flags (sign and scale).
+        public decimal ReadDecimal() => new(stackalloc[] { ReadInt32(), ReadInt32(), ReadInt32(), ReadInt32() });
+
+        // A string as BinaryWriter.Write(string) writes one: its UTF-8 length in 7-bit groups, then its bytes.
+        public string ReadText()
+        {
+            int length = 0, shift = 0;
+            byte part;
+            do
+            {
+                part = Buffer[Position++];
+                length |= (part & 0x7F) << shift;
+                shift += 7;
+            }
+            while ((part & 0x80) != 0);
+            var text = Encoding.UTF8.GetString(Buffer, Position, length);
+            Position += length;
+            return text;
+        }
+    }
 }

@@ -54,7 +54,15 @@ public sealed class CatalogueSnapshot
     private readonly Lazy<IReadOnlyDictionary<int, IReadOnlyList<Target>>> _targetsByYear;
     public IReadOnlyDictionary<string, CatalogueEntry> CatalogueEntriesById { get; }
 
-    public CatalogueSnapshot(CatalogueData data)
+    public CatalogueSnapshot(CatalogueData data) : this(data, links => data.Targets.Select(CatalogueImage.Copier(links)).ToList())
+    {
+    }
+
+    /// <summary>
+    /// The records of <paramref name="data"/> linked, but for its targets: <paramref name="linkedTargets"/> makes them with the links
+    /// it is given (an image's <see cref="CatalogueImage.Contents.Rows{T}"/>), so that each is made once, linked.
+    /// </summary>
+    public CatalogueSnapshot(CatalogueData data, Func<IReadOnlyList<RecordLink<Target>>, IReadOnlyList<Target>> linkedTargets)
     {
         Dataset = data.Dataset;
         Units = data.Units.OrderBy(u => u.Id, StringComparer.Ordinal).ToList();
@@ -112,16 +120,16 @@ public sealed class CatalogueSnapshot
         foreach (var indicator in Indicators) groupIndicators[indicator.GroupId].Add(indicator);
 
         // Rows keep published order within each document.
-        Targets = InPublishedOrder(data.Targets, t => t.DocumentId, t => t.SourceOrder).Select(t => t with
-        {
-            Indicator = Find(indicators, t.IndicatorId),
-            Province = Find(provinces, t.ProvinceId),
-            Document = documents[t.DocumentId],
-            Unit = Find(units, t.UnitId),
-            LeadAgency = Find(agencies, t.LeadAgencyId),
-            LeadAgencies = Resolve(t.LeadAgencyIds, agencies),
-            CoordinatingAgencies = Resolve(t.CoordinatingAgencyIds, agencies),
-        }).ToList();
+        Targets = InPublishedOrder(linkedTargets(
+        [
+            RecordLink<Target>.Of(t => t.Indicator, t => t.IndicatorId, id => Find(indicators, id)),
+            RecordLink<Target>.Of(t => t.Province, t => t.ProvinceId, id => Find(provinces, id)),
+            RecordLink<Target>.Of(t => t.Document, t => t.DocumentId, id => documents[id]),
+            RecordLink<Target>.Of(t => t.Unit, t => t.UnitId, id => Find(units, id)),
+            RecordLink<Target>.Of(t => t.LeadAgency, t => t.LeadAgencyId, id => Find(agencies, id)),
+            RecordLink<Target>.Of(t => t.LeadAgencies, t => t.LeadAgencyIds, ids => Resolve(ids, agencies)),
+            RecordLink<Target>.Of(t => t.CoordinatingAgencies, t => t.CoordinatingAgencyIds, ids => Resolve(ids, agencies)),
+        ]), t => t.DocumentId, t => t.SourceOrder);
         foreach (var target in Targets)
         {
             documentTargets[target.DocumentId].Add(target);
@@ -233,13 +241,13 @@ public sealed class CatalogueSnapshot
 
     // Rows in their documents' order (ordinal) and published order within each: the order the importer writes them in, so a
     // pass that finds them so usually replaces a sort by text (most of a second at a million targets). Ties keep their order.
-    private static IEnumerable<T> InPublishedOrder<T>(IReadOnlyList<T> rows, Func<T, string> document, Func<T, int> order)
+    private static IReadOnlyList<T> InPublishedOrder<T>(IReadOnlyList<T> rows, Func<T, string> document, Func<T, int> order)
     {
         for (var i = 1; i < rows.Count; i++)
         {
             var documents = string.CompareOrdinal(document(rows[i - 1]), document(rows[i]));
             if (documents > 0 || (documents == 0 && order(rows[i - 1]) > order(rows[i])))
-                return rows.OrderBy(document, StringComparer.Ordinal).ThenBy(order);
+                return rows.OrderBy(document, StringComparer.Ordinal).ThenBy(order).ToList();
         }
         return rows;
     }

@@ -24,7 +24,7 @@ public static class CatalogueStore
         var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var db = Open(temporary))
+            using (var db = Create(temporary))
             {
                 using (var image = new MemoryStream())
                 {
@@ -49,7 +49,13 @@ public static class CatalogueStore
     }
 
     /// <summary>Reads the whole file. Throws <see cref="CatalogueStoreException"/> when it is unreadable, of another schema or its image of another layout.</summary>
-    public static CatalogueData Read(string path)
+    public static CatalogueData Read(string path) => Open(path).Records();
+
+    /// <summary>
+    /// Reads the file's dataset record, revision log and image, leaving the image's records to be decoded by what is asked of it.
+    /// Throws <see cref="CatalogueStoreException"/> when it is unreadable, of another schema or its image of another layout.
+    /// </summary>
+    public static StoredCatalogue Open(string path)
     {
         try
         {
@@ -60,8 +66,8 @@ public static class CatalogueStore
                 ?? throw new CatalogueStoreException($"{path} holds no dataset record");
             if (dataset.Schema != DatasetInfo.CurrentSchema)
                 throw new CatalogueStoreException($"{path} has schema {dataset.Schema}, expected {DatasetInfo.CurrentSchema}");
-            var records = ReadImage(db, dataset) ?? throw new CatalogueStoreException($"{path} holds records of another layout (fingerprint {dataset.Fingerprint})");
-            return records with { Revisions = ReadRevisions(db) };
+            var image = OpenImage(db) ?? throw new CatalogueStoreException($"{path} holds records of another layout (fingerprint {dataset.Fingerprint})");
+            return new StoredCatalogue(dataset, image, ReadRevisions(db));
         }
         catch (Exception e) when (e is not CatalogueStoreException and not OutOfMemoryException)
         {
@@ -70,15 +76,14 @@ public static class CatalogueStore
         }
     }
 
-    /// <summary>The records of the file's image, or null when it was written for another layout.</summary>
-    private static CatalogueData? ReadImage(LiteDatabase db, DatasetInfo dataset)
+    /// <summary>The file's image, opened, or null when it was written for another layout.</summary>
+    private static CatalogueImage.Contents? OpenImage(LiteDatabase db)
     {
         var file = db.FileStorage.FindById(ImageId) ?? throw new CatalogueStoreException("the file holds no image of the records");
-        // Into a buffer of its size (not one grown by doubling), which BinaryReader decodes without a call per value.
-        using var image = new MemoryStream(checked((int)file.Length));
-        file.CopyTo(image);
-        image.Position = 0;
-        return CatalogueImage.Read(image, dataset);
+        // Into an array of its size, which the image's blocks are decoded from side by side.
+        var image = GC.AllocateUninitializedArray<byte>(checked((int)file.Length));
+        using (var stream = file.OpenRead()) stream.ReadExactly(image);
+        return CatalogueImage.Open(image);
     }
 
     private static IReadOnlyList<Revisions.RevisionFile> ReadRevisions(LiteDatabase db)
@@ -90,7 +95,7 @@ public static class CatalogueStore
         return Revisions.RevisionLog.Deserialize(log);
     }
 
-    private static LiteDatabase Open(string path) =>
+    private static LiteDatabase Create(string path) =>
         new(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, Mapper);
 
     private static readonly BsonMapper Mapper = CreateMapper();
@@ -104,6 +109,18 @@ public static class CatalogueStore
             bson => bson.IsDateTime ? bson.AsDateTime.ToUniversalTime() : DateTime.ParseExact(bson.AsString, "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
         return mapper;
     }
+}
+
+/// <summary>A database file as read: its dataset record, and its records, plain or linked into the snapshot.</summary>
+public sealed class StoredCatalogue(DatasetInfo dataset, CatalogueImage.Contents image, IReadOnlyList<Revisions.RevisionFile> revisions)
+{
+    public DatasetInfo Dataset => dataset;
+
+    /// <summary>Every record, none linked.</summary>
+    public CatalogueData Records() => image.Records(dataset) with { Revisions = revisions };
+
+    /// <summary>The records linked into the snapshot, each target decoded once, linked.</summary>
+    public CatalogueSnapshot Link() => new(image.Records(dataset, targets: false) with { Revisions = revisions }, image.Rows);
 }
 
 /// <summary>The database file cannot be used: missing records, another schema or layout, or corrupt.</summary>
