@@ -130,12 +130,12 @@ public sealed class CatalogueSnapshot
             RecordLink<Target>.Of(t => t.LeadAgencies, t => t.LeadAgencyIds, ids => Resolve(ids, agencies)),
             RecordLink<Target>.Of(t => t.CoordinatingAgencies, t => t.CoordinatingAgencyIds, ids => Resolve(ids, agencies)),
         ]), t => t.DocumentId, t => t.SourceOrder);
-        foreach (var target in Targets)
-        {
-            documentTargets[target.DocumentId].Add(target);
-            if (target.IndicatorId is not null) indicatorTargets[target.IndicatorId].Add(target);
-            if (target.ProvinceId is not null) provinceTargets[target.ProvinceId].Add(target);
-        }
+        // Each kind of list filled by a pass of its own, the three side by side: none writes what another does.
+        var targets = Targets;
+        Parallel.Invoke(
+            () => { foreach (var target in targets) documentTargets[target.DocumentId].Add(target); },
+            () => { foreach (var target in targets) if (target.IndicatorId is not null) indicatorTargets[target.IndicatorId].Add(target); },
+            () => { foreach (var target in targets) if (target.ProvinceId is not null) provinceTargets[target.ProvinceId].Add(target); });
 
         CatalogueEntries = InPublishedOrder(data.CatalogueEntries, e => e.DocumentId, e => e.SourceOrder).Select(e => e with
         {
