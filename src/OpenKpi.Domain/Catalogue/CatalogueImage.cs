@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Linq.Expressions;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text;
 using LiteDB;
 using OpenKpi.Domain.Entities;
@@ -9,8 +8,8 @@ using OpenKpi.Domain.Entities;
 namespace OpenKpi.Domain.Catalogue;
 
 /// <summary>
-/// The catalogue's records as one compact binary image, the only copy of them in the LiteDB file: read in one pass,
-/// with every distinct string stored (and loaded) once. Its layout is derived from the entity types; an image of
+/// The catalogue's records as one compact binary image, the only copy of them in the LiteDB file: each list in blocks
+/// decoded side by side, with every distinct string stored (and loaded) once. Its layout is derived from the entity types; an image of
 /// another layout is not read (the database is then rebuilt from the seeds).
 /// </summary>
 public static class CatalogueImage
@@ -235,14 +234,12 @@ public static class CatalogueImage
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static string ReadString(ImageReader reader, string[] strings)
     {
         var index = reader.ReadInt32();
         return index < 0 ? null! : strings[index];
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static string[] ReadStrings(ImageReader reader, string[] strings)
     {
         var count = reader.ReadInt32();
@@ -252,38 +249,27 @@ public static class CatalogueImage
         return array;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ReadInt(ImageReader reader, string[] strings) => reader.ReadInt32();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ReadBool(ImageReader reader, string[] strings) => reader.ReadBoolean();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static decimal ReadDecimal(ImageReader reader, string[] strings) => reader.ReadDecimal();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static decimal? ReadNullableDecimal(ImageReader reader, string[] strings) => reader.ReadBoolean() ? reader.ReadDecimal() : null;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static DateOnly? ReadNullableDate(ImageReader reader, string[] strings) => reader.ReadBoolean() ? DateOnly.FromDayNumber(reader.ReadInt32()) : null;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int? ReadNullableInt(ImageReader reader, string[] strings) => reader.ReadBoolean() ? reader.ReadInt32() : null;
 
-    /// <summary>
-    /// Reads what a <see cref="BinaryWriter"/> wrote, from an array: BinaryReader's reads are virtual calls through a stream,
-    /// these are small enough to be inlined into the compiled row readers.
-    /// </summary>
+    /// <summary>Reads what a <see cref="BinaryWriter"/> wrote, from any offset of one array: a reader for each block, without a stream each.</summary>
     private sealed class ImageReader(byte[] buffer, int position)
     {
         public byte[] Buffer { get; } = buffer;
         public int Position { get; set; } = position;
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int ReadInt32()
+            public int ReadInt32()
         {
             var value = BinaryPrimitives.ReadInt32LittleEndian(Buffer.AsSpan(Position));
             Position += 4;
             return value;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool ReadBoolean() => Buffer[Position++] != 0;
+            public bool ReadBoolean() => Buffer[Position++] != 0;
 
         // BinaryWriter writes a decimal as its four 32-bit parts: low, middle, high and flags (sign and scale).
         public decimal ReadDecimal() => new(stackalloc[] { ReadInt32(), ReadInt32(), ReadInt32(), ReadInt32() });

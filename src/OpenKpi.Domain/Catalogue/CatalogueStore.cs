@@ -80,9 +80,12 @@ public static class CatalogueStore
     private static CatalogueImage.Contents? OpenImage(LiteDatabase db)
     {
         var file = db.FileStorage.FindById(ImageId) ?? throw new CatalogueStoreException("the file holds no image of the records");
-        // Into an array of its size, which the image's blocks are decoded from side by side.
+        // Into an array of its size, which the image's blocks are decoded from side by side. Through Read(byte[], …): LiteDB's
+        // stream has no Read(Span), and Stream's own rents a pool array of the span's size (256 MB at a million targets, kept by the pool).
         var image = GC.AllocateUninitializedArray<byte>(checked((int)file.Length));
-        using (var stream = file.OpenRead()) stream.ReadExactly(image);
+        using var stream = file.OpenRead();
+        for (int at = 0, read; at < image.Length; at += read)
+            if ((read = stream.Read(image, at, image.Length - at)) == 0) throw new CatalogueStoreException("the image ends before its length");
         return CatalogueImage.Open(image);
     }
 
