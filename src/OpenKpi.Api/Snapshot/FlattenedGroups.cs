@@ -77,8 +77,7 @@ internal static class FlattenedGroups
             && init.Bindings.OfType<MemberAssignment>().Any(b => b.Member.Name == "Source" && b.Expression == row);
 
         // SafeEvaluation counts each row a Select makes for the time budget: QueryBudget.Counted(row).
-        private static Expression Uncounted(Expression e) =>
-            e is MethodCallExpression { Method: { Name: nameof(QueryBudget.Counted), DeclaringType: var type }, Arguments: [var inner] } && type == typeof(QueryBudget) ? inner : e;
+        private static Expression Uncounted(Expression e) => SafeEvaluation.IsCounted(e, out var value) ? value : e;
     }
 
     // The key of a wrapper, read from the row: the wrapper's parameter replaced by its initializer, and a member the

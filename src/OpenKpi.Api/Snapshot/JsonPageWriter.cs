@@ -60,7 +60,7 @@ public sealed class JsonPageWriter
             var nested = whole ? target.Properties : Properties(item.SelectAndExpand, target);
             if (nested is null) return null;
             Collection? collection = null;
-            if (navigation.Type.IsCollection() && (collection = CollectionOf(set, shape, navigation, item, rows, request, model)) is null) return null;
+            if (navigation.Type.IsCollection() && (collection = CollectionOf(set, shape, navigation, navigate, item, rows, request, model)) is null) return null;
             expansions.Add(new Expansion(navigation.Name, JsonEncodedText.Encode(navigation.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping), target, nested, whole, navigate, collection));
         }
         return new Selection(shape, properties, expansions) { Selected = true, AllColumns = clause.AllSelected };
@@ -143,44 +143,43 @@ public sealed class JsonPageWriter
 
     // The nested page's filter and link; null for a composite or non-string key, or when a key of the set would need
     // escaping in the link (it is written as it is).
-    private Collection? CollectionOf(IEdmEntitySet set, Shape parent, IEdmNavigationProperty navigation, ExpandedNavigationSelectItem item,
-        IEnumerable rows, HttpRequest request, IEdmModel model)
+    private Collection? CollectionOf(IEdmEntitySet set, Shape parent, IEdmNavigationProperty navigation, Func<object, object?> navigate,
+        ExpandedNavigationSelectItem item, IEnumerable rows, HttpRequest request, IEdmModel model)
     {
         if (set.EntityType.Key().ToList() is not [{ Type.Definition: var parentKeyType } parentKey] || !parentKeyType.IsString()
-            || parent.ClrType.GetProperty(parentKey.Name) is not { PropertyType: var keyClr } parentClr || keyClr != typeof(string)
-            || Navigations.GetOrAdd((parent.ClrType, navigation.Name), Navigation) is not { } navigate)
+            || Navigations.GetOrAdd((parent.ClrType, parentKey.Name), Navigation) is not { } parentKeyOf)
             return null;
-        if (!_plainKeys.GetOrAdd(set.Name, _ => rows.Cast<object>().All(r => IsPlain((string?)parentClr.GetValue(r)))))
+        if (!_plainKeys.GetOrAdd(set.Name, _ => rows.Cast<object>().All(r => IsPlain(parentKeyOf(r) as string))))
             return null;
-        var entity = Expression.Parameter(typeof(object));
-        var parentKeyOf = Expression.Lambda<Func<object, string>>(Expression.Property(Expression.Convert(entity, parent.ClrType), parentClr), entity).Compile();
         var element = navigation.ToEntityType().ClrTypeOf();
-        var filter = item.FilterOption is { } clause ? Filter(clause, element, request, model) : null;
-        var order = item.OrderByOption is { } ordering ? Order(ordering, element, request, model) : null;
-        return new Collection(e => navigate(e) as IEnumerable, filter, order, set.Name, parentKeyOf,
+        var context = new Microsoft.AspNetCore.OData.Query.Expressions.QueryBinderContext(model, NestedSettings, element);
+        var filter = item.FilterOption is { } clause ? Filter(clause, element, request, context) : null;
+        var order = item.OrderByOption is { } ordering ? Order(ordering, element, request, context) : null;
+        return new Collection(e => navigate(e) as IEnumerable, filter, order, set.Name, e => (string)parentKeyOf(e)!,
             JsonEncodedText.Encode(navigation.Name + "@odata.nextLink", JavaScriptEncoder.UnsafeRelaxedJsonEscaping), NextQuery(item, set, navigation, request, model));
     }
 
-    // The nested $filter as the library binds it (its filter binder, the query's null propagation), made safe as every
-    // query is (checked arithmetic, the budget's guard on collections), compiled for this answer.
-    private static Func<object, bool> Filter(FilterClause clause, Type element, HttpRequest request, IEdmModel model)
+    // The query's null propagation, as KpiQueryAttribute applies every query with.
+    private static readonly Microsoft.AspNetCore.OData.Query.ODataQuerySettings NestedSettings =
+        new() { HandleNullPropagation = Microsoft.AspNetCore.OData.Query.HandleNullPropagationOption.True };
+
+    // The nested $filter as the library binds it (its filter binder), made safe as every query is (checked arithmetic,
+    // the budget's guard on collections), compiled for this answer.
+    private static Func<object, bool> Filter(FilterClause clause, Type element, HttpRequest request, Microsoft.AspNetCore.OData.Query.Expressions.QueryBinderContext context)
     {
         var binder = request.GetRouteServices().GetRequiredService<Microsoft.AspNetCore.OData.Query.Expressions.IFilterBinder>();
-        var settings = new Microsoft.AspNetCore.OData.Query.ODataQuerySettings { HandleNullPropagation = Microsoft.AspNetCore.OData.Query.HandleNullPropagationOption.True };
-        var predicate = (LambdaExpression)SafeEvaluation.Apply(binder.BindFilter(clause, new Microsoft.AspNetCore.OData.Query.Expressions.QueryBinderContext(model, settings, element)));
+        var predicate = (LambdaExpression)SafeEvaluation.Apply(binder.BindFilter(clause, context));
         var entity = Expression.Parameter(typeof(object));
         return Expression.Lambda<Func<object, bool>>(Expression.Invoke(predicate, Expression.Convert(entity, element)), entity).Compile();
     }
 
     // The nested $orderby as the library binds it (its order-by binder over the collection, after the $filter), compiled for this answer.
-    private static Func<IEnumerable, IEnumerable> Order(OrderByClause clause, Type element, HttpRequest request, IEdmModel model)
+    private static Func<IEnumerable, IEnumerable> Order(OrderByClause clause, Type element, HttpRequest request, Microsoft.AspNetCore.OData.Query.Expressions.QueryBinderContext context)
     {
         var binder = request.GetRouteServices().GetRequiredService<Microsoft.AspNetCore.OData.Query.Expressions.IOrderByBinder>();
-        var settings = new Microsoft.AspNetCore.OData.Query.ODataQuerySettings { HandleNullPropagation = Microsoft.AspNetCore.OData.Query.HandleNullPropagationOption.True };
         var items = Expression.Parameter(typeof(IEnumerable));
         var typed = Expression.Call(typeof(Enumerable), nameof(Enumerable.Cast), [element], items);
-        var ordered = SafeEvaluation.Apply(Microsoft.AspNetCore.OData.Query.Expressions.BinderExtensions.ApplyBind(binder, typed, clause,
-            new Microsoft.AspNetCore.OData.Query.Expressions.QueryBinderContext(model, settings, element), alreadyOrdered: false));
+        var ordered = SafeEvaluation.Apply(Microsoft.AspNetCore.OData.Query.Expressions.BinderExtensions.ApplyBind(binder, typed, clause, context, alreadyOrdered: false));
         return Expression.Lambda<Func<IEnumerable, IEnumerable>>(Expression.Convert(ordered, typeof(IEnumerable)), items).Compile();
     }
 

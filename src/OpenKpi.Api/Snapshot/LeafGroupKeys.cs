@@ -45,7 +45,6 @@ internal static class LeafGroupKeys
     private sealed class Rewriter : ExpressionVisitor
     {
         private static readonly MethodInfo KeyedMethod = typeof(LeafGroupKeys).GetMethod(nameof(Keyed))!;
-        private static readonly MethodInfo CountedMethod = typeof(QueryBudget).GetMethod(nameof(QueryBudget.Counted))!;
 
         protected override Expression VisitMethodCall(MethodCallExpression node)
         {
@@ -57,12 +56,9 @@ internal static class LeafGroupKeys
                 return visited;
             var leaves = new List<Expression>();
             // SafeEvaluation counts each row's key for the time budget: the tuple is counted instead.
-            var built = key.Body;
-            var counted = built is MethodCallExpression { Method: { Name: nameof(QueryBudget.Counted), DeclaringType: var budget }, Arguments: [var inner] } && budget == typeof(QueryBudget);
-            if (counted) built = ((MethodCallExpression)built).Arguments[0];
+            var counted = SafeEvaluation.IsCounted(key.Body, out var built);
             if (!Collect(built, row, guard: null, leaves) || leaves.Count is 0 or > MaxLeaves) return visited;
-            Expression tuple = Tuple(leaves);
-            if (counted) tuple = Expression.Call(CountedMethod.MakeGenericMethod(tuple.Type), tuple);
+            var tuple = counted ? SafeEvaluation.Counted(Tuple(leaves)) : Tuple(leaves);
             var groups = Expression.Call(EnumerableMethods.Of(nameof(Enumerable.GroupBy), element, tuple.Type), visited.Arguments[0], Expression.Lambda(tuple, row));
             Interlocked.Increment(ref _rewritten);
             return Expression.Call(KeyedMethod.MakeGenericMethod(tuple.Type, keyType, element), groups, key);

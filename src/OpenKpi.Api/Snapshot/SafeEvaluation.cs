@@ -30,6 +30,16 @@ internal sealed class SafeEvaluation : ExpressionVisitor
     private static readonly HashSet<string> KeyedMethods =
         ["OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "GroupBy", "Select"];
 
+    /// <summary><paramref name="value"/> counted by the budget as an item read: <c>QueryBudget.Counted(value)</c>.</summary>
+    internal static Expression Counted(Expression value) => Expression.Call(CountedMethod.MakeGenericMethod(value.Type), value);
+
+    /// <summary>The value <see cref="Counted"/> counts, when <paramref name="e"/> is such a count.</summary>
+    internal static bool IsCounted(Expression e, out Expression value)
+    {
+        value = e is MethodCallExpression { Method: { Name: nameof(QueryBudget.Counted), DeclaringType: var type }, Arguments: [var inner] } && type == typeof(QueryBudget) ? inner : e;
+        return value != e;
+    }
+
     protected override Expression VisitBinary(BinaryExpression node)
     {
         var visited = (BinaryExpression)base.VisitBinary(node);
@@ -58,7 +68,7 @@ internal sealed class SafeEvaluation : ExpressionVisitor
         if (visited.Method.DeclaringType != typeof(Enumerable) || visited.Arguments.Count == 0) return visited;
         if (KeyedMethods.Contains(visited.Method.Name) && visited.Arguments is [_, LambdaExpression { Parameters.Count: 1 } key, ..])
             visited = visited.Update(null, [visited.Arguments[0],
-                Expression.Lambda(key.Type, Expression.Call(CountedMethod.MakeGenericMethod(key.Body.Type), key.Body), key.Parameters), .. visited.Arguments.Skip(2)]);
+                Expression.Lambda(key.Type, Counted(key.Body), key.Parameters), .. visited.Arguments.Skip(2)]);
         var source = visited.Arguments[0];
         var rest = visited.Arguments.Skip(1);
 
