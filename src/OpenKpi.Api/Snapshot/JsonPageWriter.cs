@@ -49,8 +49,8 @@ public sealed class JsonPageWriter
         foreach (var item in expanded)
         {
             if (item.PathToNavigationProperty is not { Count: 1 } path || path.FirstSegment is not NavigationPropertySegment { NavigationProperty: var navigation }
-                || ((item.FilterOption ?? (object?)item.OrderByOption) is not null && !navigation.Type.IsCollection()) || item.TopOption is not null
-                || item.SkipOption is not null || item.CountOption is not null || item.SearchOption is not null || item.LevelsOption is not null
+                || ((item.FilterOption ?? item.OrderByOption ?? item.TopOption ?? (object?)item.SkipOption ?? item.CountOption) is not null && !navigation.Type.IsCollection())
+                || item.TopOption > int.MaxValue || item.SkipOption > int.MaxValue || item.SearchOption is not null || item.LevelsOption is not null
                 || item.ComputeOption is not null || item.ApplyOption is not null
                 || ShapeOf(navigation.ToEntityType()) is not { } target
                 || Navigations.GetOrAdd((shape.ClrType, navigation.Name), Navigation) is not { } navigate)
@@ -67,7 +67,7 @@ public sealed class JsonPageWriter
     }
 
     /// <summary>The page: its context, count, delta link, rows and next link, into the response's pipe.</summary>
-    public async Task WriteAsync(HttpContext http, IEdmEntitySet set, Selection selection, IList rows, List<object>[][]? pages, long? count, Uri? nextLink, Uri? deltaLink)
+    public async Task WriteAsync(HttpContext http, IEdmEntitySet set, Selection selection, IList rows, NestedPage[][]? pages, long? count, Uri? nextLink, Uri? deltaLink)
     {
         Interlocked.Increment(ref _written);
         http.Response.StatusCode = StatusCodes.Status200OK;
@@ -135,11 +135,13 @@ public sealed class JsonPageWriter
 
     /// <summary>
     /// A collection-valued expansion as the library pages it (its query settings keep no stable order, so in the order the
-    /// snapshot holds them): its entities that pass its $filter, a page of them and, when there are more,
-    /// "Name@odata.nextLink" after the array, to {service root}/{Set}('{parent's key}')/{Name}?{its options}$skip={page}.
+    /// snapshot holds them): its entities that pass its $filter, in its $orderby, after its $skip, up to its $top; with its
+    /// $count, "Name@odata.count" (of the filtered entities) before the array; a page of them and, when there are more,
+    /// "Name@odata.nextLink" after the array, to {service root}/{Set}('{parent's key}')/{Name}?{its options}$skip={next}
+    /// (no link when its $top is within a page).
     /// </summary>
     internal sealed record Collection(Func<object, IEnumerable?> Items, Func<object, bool>? Filter, Func<IEnumerable, IEnumerable>? Order,
-        string SetName, Func<object, string> ParentKey, JsonEncodedText NextLinkName, string NextQuery);
+        int? Skip, int? Top, bool Count, string SetName, Func<object, string> ParentKey, JsonEncodedText CountName, JsonEncodedText NextLinkName, string? NextQuery);
 
     // The nested page's filter and link; null for a composite or non-string key, or when a key of the set would need
     // escaping in the link (it is written as it is).
@@ -155,7 +157,8 @@ public sealed class JsonPageWriter
         var context = new Microsoft.AspNetCore.OData.Query.Expressions.QueryBinderContext(model, NestedSettings, element);
         var filter = item.FilterOption is { } clause ? Filter(clause, element, request, context) : null;
         var order = item.OrderByOption is { } ordering ? Order(ordering, element, request, context) : null;
-        return new Collection(e => navigate(e) as IEnumerable, filter, order, set.Name, e => (string)parentKeyOf(e)!,
+        return new Collection(e => navigate(e) as IEnumerable, filter, order, (int?)item.SkipOption, (int?)item.TopOption, item.CountOption == true, set.Name, e => (string)parentKeyOf(e)!,
+            JsonEncodedText.Encode(navigation.Name + "@odata.count", JavaScriptEncoder.UnsafeRelaxedJsonEscaping),
             JsonEncodedText.Encode(navigation.Name + "@odata.nextLink", JavaScriptEncoder.UnsafeRelaxedJsonEscaping), NextQuery(item, set, navigation, request, model));
     }
 
@@ -183,20 +186,30 @@ public sealed class JsonPageWriter
         return Expression.Lambda<Func<IEnumerable, IEnumerable>>(Expression.Convert(ordered, typeof(IEnumerable)), items).Compile();
     }
 
-    // The query of a nested page's link, up to its $skip, as the library writes it: the expansion's $filter and $select put
-    // in a URI by the OData library (ODataUri.BuildUri), then each option's value escaped again as its next-page links do.
-    private static string NextQuery(ExpandedNavigationSelectItem item, IEdmEntitySet set, IEdmNavigationProperty navigation, HttpRequest request, IEdmModel model)
+    // The query of a nested page's link, with its $skip, as the library writes it: the expansion's options put in a URI by
+    // the OData library (ODataUri.BuildUri), then each escaped again as its next-page links do, $top less a page (no link
+    // when it is within one) and $skip moved to the end, a page on. Null when there is no next page.
+    private static string? NextQuery(ExpandedNavigationSelectItem item, IEdmEntitySet set, IEdmNavigationProperty navigation, HttpRequest request, IEdmModel model)
     {
+        if (item.TopOption <= QueryLimits.PageSize) return null;
         var root = request.CreateODataLink();
         var uri = new ODataUriParser(model, new Uri(root), new Uri($"{root}/{set.Name}('key')/{navigation.Name}")).ParseUri();
         uri.SelectAndExpand = item.SelectAndExpand;
         uri.Filter = item.FilterOption;
         uri.OrderBy = item.OrderByOption;
+        uri.Skip = item.SkipOption;
+        uri.Top = item.TopOption;
+        if (item.CountOption is { } count) uri.QueryCount = count;
         var query = new System.Text.StringBuilder();
         foreach (var (key, values) in Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Microsoft.OData.ODataUriExtensions.BuildUri(uri, Microsoft.OData.ODataUrlKeyDelimiter.Parentheses).Query))
-            foreach (var value in values)
-                query.Append(key.StartsWith('$') ? "$" + Uri.EscapeDataString(key[1..]) : Uri.EscapeDataString(key)).Append('=').Append(Uri.EscapeDataString(value ?? "")).Append('&');
-        return query.ToString();
+            foreach (var written in values)
+            {
+                var value = written ?? "";
+                if (key == "$skip") continue;
+                if (key == "$top") value = (item.TopOption!.Value - QueryLimits.PageSize).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                query.Append(key.StartsWith('$') ? "$" + Uri.EscapeDataString(key[1..]) : Uri.EscapeDataString(key)).Append('=').Append(Uri.EscapeDataString(value)).Append('&');
+            }
+        return query.Append("$skip=").Append(QueryLimits.PageSize + (item.SkipOption ?? 0)).ToString();
     }
 
     private readonly ConcurrentDictionary<string, bool> _plainKeys = new();
@@ -228,26 +241,30 @@ public sealed class JsonPageWriter
         /// The expanded collections' pages of <paramref name="rows"/>, read before the answer starts (a $filter that fails,
         /// an overflow, fails the request, not its answer halfway): for each row, each collection's entities up to one past a page.
         /// </summary>
-        public List<object>[][]? PagesOf(IList rows)
+        public NestedPage[][]? PagesOf(IList rows)
         {
             if (!ExpandsCollections) return null;
             var collections = _expansions.Where(e => e.Collection is not null).Select(e => e.Collection!).ToList();
-            var pages = new List<object>[rows.Count][];
+            var pages = new NestedPage[rows.Count][];
             for (var i = 0; i < rows.Count; i++)
             {
-                pages[i] = new List<object>[collections.Count];
+                pages[i] = new NestedPage[collections.Count];
                 for (var c = 0; c < collections.Count; c++)
                 {
+                    var collection = collections[c];
                     var page = new List<object>();
-                    var items = collections[c].Items(rows[i]!) ?? Array.Empty<object>();
-                    if (collections[c].Filter is { } filter) items = items.Cast<object>().Where(filter);
-                    if (collections[c].Order is { } order) items = order(items);
+                    IEnumerable<object> items = (collection.Items(rows[i]!) ?? Array.Empty<object>()).Cast<object>();
+                    if (collection.Filter is { } filter) items = items.Where(filter);
+                    long? count = collection.Count ? items.LongCount() : null;
+                    if (collection.Order is { } order) items = order(items).Cast<object>();
+                    if (collection.Skip is { } skip) items = items.Skip(skip);
+                    if (collection.Top is { } top) items = items.Take(top);
                     foreach (var item in items)
                     {
                         page.Add(item);
                         if (page.Count > QueryLimits.PageSize) break;
                     }
-                    pages[i][c] = page;
+                    pages[i][c] = new NestedPage(page, count);
                 }
             }
             return pages;
@@ -257,7 +274,7 @@ public sealed class JsonPageWriter
             .Concat(_expansions.Select(e => $"{e.Name}({(e.Whole ? "" : string.Join(",", e.Selected.Select(p => p.Name)))})")));
 
         /// <summary>A row read from a whole entity and the entities its navigation properties hold (its collections' <paramref name="pages"/>); <paramref name="root"/> is the service root.</summary>
-        public void Write(Utf8JsonWriter writer, object entity, string root, List<object>[]? pages)
+        public void Write(Utf8JsonWriter writer, object entity, string root, NestedPage[]? pages)
         {
             var collection = 0;
             if (!Selected || AllColumns)
@@ -267,12 +284,15 @@ public sealed class JsonPageWriter
                     if (_properties.Contains(property)) property.Write(writer, entity);
             foreach (var expansion in _expansions)
             {
-                writer.WritePropertyName(expansion.EncodedName);
                 if (expansion.Collection is { } nested)
                 {
-                    WritePage(writer, entity, expansion, nested, pages![collection++], root);
+                    var page = pages![collection++];
+                    if (page.Count is { } count) writer.WriteNumber(nested.CountName, count);
+                    writer.WritePropertyName(expansion.EncodedName);
+                    WritePage(writer, entity, expansion, nested, page.Items, root);
                     continue;
                 }
+                writer.WritePropertyName(expansion.EncodedName);
                 if (expansion.Navigate(entity) is { } target)
                 {
                     writer.WriteStartObject();
@@ -295,10 +315,13 @@ public sealed class JsonPageWriter
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
-            if (page.Count > QueryLimits.PageSize)
-                writer.WriteString(collection.NextLinkName, $"{root}/{collection.SetName}('{collection.ParentKey(entity)}')/{expansion.Name}?{collection.NextQuery}$skip={QueryLimits.PageSize}");
+            if (page.Count > QueryLimits.PageSize && collection.NextQuery is { } next)
+                writer.WriteString(collection.NextLinkName, $"{root}/{collection.SetName}('{collection.ParentKey(entity)}')/{expansion.Name}?{next}");
         }
     }
+
+    /// <summary>A row's page of an expanded collection: up to one entity past a page, and its $count when asked.</summary>
+    public readonly record struct NestedPage(List<object> Items, long? Count);
 
     /// <summary>The structural properties of an entity type, in the model's order, each with a compiled writer.</summary>
     internal sealed class Shape(Type clrType, List<Property> properties)

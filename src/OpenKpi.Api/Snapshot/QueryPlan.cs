@@ -179,7 +179,7 @@ public sealed class QueryPlan
         return null;
     }
 
-    private sealed class PlannedAnswer(IEdmEntitySet set, JsonPageWriter.Selection selection, IList rows, List<object>[][]? pages, long? count, Uri? nextLink, Uri? deltaLink) : IActionResult
+    private sealed class PlannedAnswer(IEdmEntitySet set, JsonPageWriter.Selection selection, IList rows, JsonPageWriter.NestedPage[][]? pages, long? count, Uri? nextLink, Uri? deltaLink) : IActionResult
     {
         public Task ExecuteResultAsync(ActionContext context) =>
             context.HttpContext.RequestServices.GetRequiredService<JsonPageWriter>().WriteAsync(context.HttpContext, set, selection, rows, pages, count, nextLink, deltaLink);

@@ -390,7 +390,10 @@ public sealed class DifferentialTests(FastAndPlain hosts, ITestOutputHelper outp
                 var target = n.ToEntityType();
                 if (!Chance(65)) return n.Name;
                 var inner = "$select=" + string.Join(",", Subset(Plain(target)).Take(3));
-                if (n.Type.IsCollection() && Chance(30)) inner += ";$top=2";
+                // Its own $top (within a page, a page, past one), $skip and $count.
+                if (n.Type.IsCollection() && Chance(30)) inner += ";$top=" + Pick([0, 1, 2, 100, 101, 150]);
+                if (n.Type.IsCollection() && Chance(15)) inner += ";$skip=" + Pick([1, 5, 120]);
+                if (n.Type.IsCollection() && Chance(15)) inner += ";$count=" + (Chance(80) ? "true" : "false");
                 // A collection's own $filter, alone or with the $select: the plan writes these, as the library pages them.
                 if (n.Type.IsCollection() && Chance(40))
                     inner = (Chance(50) ? "" : inner + ";") + "$filter=" + (target.Name == "Target" ? Filter() : OtherFilter(target));

@@ -56,6 +56,16 @@ public sealed class ExpandedCollectionsTests(ExpandedCollectionsTests.Hosts host
     [InlineData("/odata/Indicators?$expand=Targets($orderby=Year desc,Id;$filter=Year ne 2020),Unit&$top=3")]
     [InlineData("/odata/Indicators?$expand=Targets($orderby=Province/Name desc;$select=Id,ProvinceId)&$top=2")]
     [InlineData("/odata/Provinces?$expand=Targets($orderby=SourceLabel desc,Id),Documents($orderby=Id desc)&$top=1")]
+    // A collection's own $top, $skip and $count: the link's $top is a page less (none within a page), its $skip a page on.
+    [InlineData("/odata/Indicators?$top=4&$expand=Targets($top=100;$filter=Year ne 2020),Unit,Group")]
+    [InlineData("/odata/Indicators?$expand=Targets($top=150)&$top=3")]
+    [InlineData("/odata/Indicators?$expand=Targets($top=101;$select=Id)&$top=2")]
+    [InlineData("/odata/Indicators?$expand=Targets($skip=3;$top=250;$count=true)")]
+    [InlineData("/odata/Indicators?$expand=Targets($count=true;$orderby=Year desc,Id)&$skip=2")]
+    [InlineData("/odata/Indicators?$top=3&$expand=Targets($count=true;$filter=Year ge 2018;$orderby=Year desc,Id)")]
+    [InlineData("/odata/Indicators?$expand=Targets($skip=5;$orderby=ProvinceId desc;$select=Id,ProvinceId)&$top=2")]
+    [InlineData("/odata/Provinces?$expand=Targets($top=0;$count=true),Documents($skip=1;$count=false)&$top=2")]
+    [InlineData("/odata/Indicators?$top=3&$expand=Targets($skip=100000;$count=true)")]
     public async Task APageWithExpandedCollectionsIsTheLibrarysAnswer(string url)
     {
         var catalogue = hosts.Plain.Services.GetRequiredService<CatalogueSnapshot>();
