@@ -38,6 +38,13 @@ public sealed class JsonPageWriter
     {
         if (ShapeOf(set.EntityType) is not { } shape) return null;
         if (clause is null) return new Selection(shape, shape.Properties, []);
+        return SelectionOf(set, shape, clause, nested: false, rows, request, model);
+    }
+
+    // The selection of one level: the set's entities (nested false), or an expanded entity's, where only single-valued
+    // navigations are expanded further.
+    private Selection? SelectionOf(IEdmEntitySet set, Shape shape, SelectExpandClause clause, bool nested, IEnumerable rows, HttpRequest request, IEdmModel model)
+    {
         var plain = clause.SelectedItems.OfType<PathSelectItem>().ToList();
         var expanded = clause.SelectedItems.OfType<ExpandedNavigationSelectItem>().ToList();
         if (plain.Count + expanded.Count != clause.SelectedItems.Count()) return null;
@@ -52,16 +59,16 @@ public sealed class JsonPageWriter
                 || ((item.FilterOption ?? item.OrderByOption ?? item.TopOption ?? (object?)item.SkipOption ?? item.CountOption) is not null && !navigation.Type.IsCollection())
                 || item.TopOption > int.MaxValue || item.SkipOption > int.MaxValue || item.SearchOption is not null || item.LevelsOption is not null
                 || item.ComputeOption is not null || item.ApplyOption is not null
+                || (nested && navigation.Type.IsCollection())
                 || ShapeOf(navigation.ToEntityType()) is not { } target
                 || Navigations.GetOrAdd((shape.ClrType, navigation.Name), Navigation) is not { } navigate)
                 return null;
-            // All of the expanded entity ("Unit()" in the context), or, of a single one, the properties a $select names.
-            var whole = item.SelectAndExpand is { AllSelected: true } all && !all.SelectedItems.Any();
-            var nested = whole ? target.Properties : Properties(item.SelectAndExpand, target);
-            if (nested is null) return null;
+            // The expanded entities' own selection: all of them ("Unit()" in the context), the properties a $select names,
+            // and their own single-valued expansions ("Targets(Indicator())").
+            if (SelectionOf(set, target, item.SelectAndExpand, nested: true, rows, request, model) is not { } child) return null;
             Collection? collection = null;
             if (navigation.Type.IsCollection() && (collection = CollectionOf(set, shape, navigation, navigate, item, rows, request, model)) is null) return null;
-            expansions.Add(new Expansion(navigation.Name, JsonEncodedText.Encode(navigation.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping), target, nested, whole, navigate, collection));
+            expansions.Add(new Expansion(navigation.Name, JsonEncodedText.Encode(navigation.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping), child, navigate, collection));
         }
         return new Selection(shape, properties, expansions) { Selected = true, AllColumns = clause.AllSelected };
     }
@@ -130,8 +137,7 @@ public sealed class JsonPageWriter
         return Expression.Lambda<Func<object, object?>>(Expression.Convert(Expression.Property(Expression.Convert(entity, key.Type), clr), typeof(object)), entity).Compile();
     }
 
-    internal sealed record Expansion(string Name, JsonEncodedText EncodedName, Shape Target, List<Property> Selected, bool Whole,
-        Func<object, object?> Navigate, Collection? Collection);
+    internal sealed record Expansion(string Name, JsonEncodedText EncodedName, Selection Child, Func<object, object?> Navigate, Collection? Collection);
 
     /// <summary>
     /// A collection-valued expansion as the library pages it (its query settings keep no stable order, so in the order the
@@ -271,7 +277,7 @@ public sealed class JsonPageWriter
         }
 
         public string ContextUrl() => string.Join(",", (AllColumns ? [] : _properties.Select(p => p.Name))
-            .Concat(_expansions.Select(e => $"{e.Name}({(e.Whole ? "" : string.Join(",", e.Selected.Select(p => p.Name)))})")));
+            .Concat(_expansions.Select(e => $"{e.Name}({e.Child.ContextUrl()})")));
 
         /// <summary>A row read from a whole entity and the entities its navigation properties hold (its collections' <paramref name="pages"/>); <paramref name="root"/> is the service root.</summary>
         public void Write(Utf8JsonWriter writer, object entity, string root, NestedPage[]? pages)
@@ -296,8 +302,7 @@ public sealed class JsonPageWriter
                 if (expansion.Navigate(entity) is { } target)
                 {
                     writer.WriteStartObject();
-                    foreach (var property in expansion.Target.Properties)
-                        if (expansion.Whole || expansion.Selected.Contains(property)) property.Write(writer, target);
+                    expansion.Child.Write(writer, target, root, null);
                     writer.WriteEndObject();
                 }
                 else writer.WriteNullValue();
@@ -310,8 +315,7 @@ public sealed class JsonPageWriter
             for (var i = 0; i < Math.Min(page.Count, QueryLimits.PageSize); i++)
             {
                 writer.WriteStartObject();
-                foreach (var property in expansion.Target.Properties)
-                    if (expansion.Whole || expansion.Selected.Contains(property)) property.Write(writer, page[i]);
+                expansion.Child.Write(writer, page[i], root, null);
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();

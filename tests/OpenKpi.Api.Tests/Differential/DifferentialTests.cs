@@ -397,6 +397,12 @@ public sealed class DifferentialTests(FastAndPlain hosts, ITestOutputHelper outp
                 // A collection's own $filter, alone or with the $select: the plan writes these, as the library pages them.
                 if (n.Type.IsCollection() && Chance(40))
                     inner = (Chance(50) ? "" : inner + ";") + "$filter=" + (target.Name == "Target" ? Filter() : OtherFilter(target));
+                // The expanded entities' own single-valued expansion, with its own $select or not.
+                if (Chance(25) && target.NavigationProperties().Where(t => !t.Type.IsCollection()).ToList() is { Count: > 0 } deeper)
+                {
+                    var next = Pick(deeper);
+                    inner += ";$expand=" + next.Name + (Chance(50) ? "" : "($select=" + string.Join(",", Subset(Plain(next.ToEntityType())).Take(2)) + ")");
+                }
                 if (n.Type.IsCollection() && Chance(30))
                     inner += ";$orderby=" + Pick(target.StructuralProperties().Where(p => !p.Type.IsCollection()).Select(p => p.Name).ToList()) + (Chance(50) ? " desc" : "");
                 return $"{n.Name}({inner})";

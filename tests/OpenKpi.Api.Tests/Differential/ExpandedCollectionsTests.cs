@@ -66,6 +66,12 @@ public sealed class ExpandedCollectionsTests(ExpandedCollectionsTests.Hosts host
     [InlineData("/odata/Indicators?$expand=Targets($skip=5;$orderby=ProvinceId desc;$select=Id,ProvinceId)&$top=2")]
     [InlineData("/odata/Provinces?$expand=Targets($top=0;$count=true),Documents($skip=1;$count=false)&$top=2")]
     [InlineData("/odata/Indicators?$top=3&$expand=Targets($skip=100000;$count=true)")]
+    // An expanded entity's own single-valued expansions, in a collection and in a single one.
+    [InlineData("/odata/Provinces?$expand=Targets($top=150;$expand=Indicator)&$top=2")]
+    [InlineData("/odata/Indicators?$expand=Targets($expand=Province($select=Name),Document;$select=Id,Year),Unit&$top=3")]
+    [InlineData("/odata/Indicators?$expand=Targets($expand=Indicator($expand=Unit,Group($select=Name));$filter=Year ne 2020)&$top=2")]
+    [InlineData("/odata/Targets?$expand=Indicator($expand=Unit;$select=Name),Province($expand=Successor)&$top=50")]
+    [InlineData("/odata/Indicators?$expand=Targets($select=Id;$expand=LeadAgency($select=Id))&$top=2")]
     public async Task APageWithExpandedCollectionsIsTheLibrarysAnswer(string url)
     {
         var catalogue = hosts.Plain.Services.GetRequiredService<CatalogueSnapshot>();
