@@ -21,7 +21,6 @@ namespace OpenKpi.Api.Snapshot;
 /// </summary>
 public sealed class JsonPageWriter
 {
-    private const string ContentType = "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8";
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     private readonly ConcurrentDictionary<Type, Shape?> _shapes = new();
@@ -73,19 +72,22 @@ public sealed class JsonPageWriter
         return new Selection(shape, properties, expansions) { Selected = true, AllColumns = clause.AllSelected };
     }
 
-    /// <summary>The page: its context, count, delta link, rows and next link, into the response's pipe.</summary>
+    /// <summary>The page: its context (not with metadata none), count, delta link, rows and next link, into the response's pipe.</summary>
     public async Task WriteAsync(HttpContext http, IEdmEntitySet set, Selection selection, IList rows, NestedPage[][]? pages, long? count, Uri? nextLink, Uri? deltaLink)
     {
         Interlocked.Increment(ref _written);
+        var format = AnswerFormat.Of(http);
+        var metadata = format.PlannedJson ?? throw new InvalidOperationException("A plan writes only the JSON its answer's format allows.");
         http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = ContentType;
+        http.Response.ContentType = format.PlannedContentType;
         http.Response.Headers["OData-Version"] = "4.0";
         // Into the response's pipe: its pooled buffers, where a writer over the body stream grows a new array per answer.
         var body = http.Response.BodyWriter;
         await using var writer = new Utf8JsonWriter(body, WriterOptions);
         var root = http.Request.CreateODataLink();
         writer.WriteStartObject();
-        writer.WriteString("@odata.context", root + "/$metadata#" + set.Name + (selection.Selected ? "(" + selection.ContextUrl() + ")" : ""));
+        if (metadata == AnswerFormat.Metadata.Minimal)
+            writer.WriteString("@odata.context", root + "/$metadata#" + set.Name + (selection.Selected ? "(" + selection.ContextUrl() + ")" : ""));
         if (count is { } total) writer.WriteNumber("@odata.count", total);
         // Before the rows, where the library writes it (it knows the link before it writes the page).
         if (deltaLink is not null) writer.WriteString("@odata.deltaLink", deltaLink.AbsoluteUri);

@@ -110,7 +110,7 @@ public sealed class QueryPlan
     private static (IEdmEntitySet, JsonPageWriter.Selection)? JsonSelection(IQueryable queryable, ODataQueryOptions options, AnswerFormat format, CatalogueSnapshot catalogue)
     {
         var request = options.Request;
-        if (!format.MinimalJson || options.Apply is not null || options.Compute is not null || DeltaTracking.FollowsDelta(request)) return null;
+        if (format.PlannedJson is null || options.Apply is not null || options.Compute is not null || DeltaTracking.FollowsDelta(request)) return null;
         if (options.Context.Path is not { } path || path.NavigationSource() is not IEdmEntitySet set) return null;
         if (path.LastSegment is not (EntitySetSegment or NavigationPropertySegment { NavigationProperty.Type.Definition: IEdmCollectionType })) return null;
         if (queryable.ElementType != set.EntityType.ClrTypeOf()) return null;
@@ -179,7 +179,8 @@ public sealed class QueryPlan
         return null;
     }
 
-    private sealed class PlannedAnswer(IEdmEntitySet set, JsonPageWriter.Selection selection, IList rows, JsonPageWriter.NestedPage[][]? pages, long? count, Uri? nextLink, Uri? deltaLink) : IActionResult
+    private sealed class PlannedAnswer(IEdmEntitySet set, JsonPageWriter.Selection selection, IList rows, JsonPageWriter.NestedPage[][]? pages, long? count,
+        Uri? nextLink, Uri? deltaLink) : IActionResult
     {
         public Task ExecuteResultAsync(ActionContext context) =>
             context.HttpContext.RequestServices.GetRequiredService<JsonPageWriter>().WriteAsync(context.HttpContext, set, selection, rows, pages, count, nextLink, deltaLink);

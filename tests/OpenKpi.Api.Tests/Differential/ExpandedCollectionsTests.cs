@@ -72,6 +72,13 @@ public sealed class ExpandedCollectionsTests(ExpandedCollectionsTests.Hosts host
     [InlineData("/odata/Indicators?$expand=Targets($expand=Indicator($expand=Unit,Group($select=Name));$filter=Year ne 2020)&$top=2")]
     [InlineData("/odata/Targets?$expand=Indicator($expand=Unit;$select=Name),Province($expand=Successor)&$top=50")]
     [InlineData("/odata/Indicators?$expand=Targets($select=Id;$expand=LeadAgency($select=Id))&$top=2")]
+    // $format of the same JSON, or of JSON without metadata (no context; counts and links kept).
+    [InlineData("/odata/Indicators?$expand=Targets,Unit&$top=3&$format=json")]
+    [InlineData("/odata/Indicators?$expand=Targets($top=150;$count=true)&$top=3&$count=true&$format=application/json;odata.metadata=none")]
+    [InlineData("/odata/Indicators?$expand=Targets&$format=application/json;odata.metadata=none;odata.streaming=true")]
+    [InlineData("/odata/Indicators?$expand=Targets($select=Id)&$top=3&$format=application/json;odata.metadata=minimal")]
+    [InlineData("/odata/Indicators?$expand=Targets($select=Id)&$top=3&$format=application/JSON;odata.metadata=NONE")]
+    [InlineData("/odata/Indicators?$expand=Targets&$top=3&$format=application/json;odata.metadata=minimal;odata.streaming=true")]
     public async Task APageWithExpandedCollectionsIsTheLibrarysAnswer(string url)
     {
         var catalogue = hosts.Plain.Services.GetRequiredService<CatalogueSnapshot>();
