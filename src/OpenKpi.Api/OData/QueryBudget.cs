@@ -66,6 +66,28 @@ public sealed class QueryBudget
         { } budget => budget.Watch(source),
     };
 
+    /// <summary>
+    /// <see cref="Guard{T}"/> for a collection read at once, where it is guarded (any, all, count): a short list is counted
+    /// whole there and read as it is. Watching it cost a wrapper and an iterator each time, for every row a lambda crosses
+    /// it in (LeadAgencies/any over every target: ~30 MB a request).
+    /// </summary>
+    public static IEnumerable<T> GuardRead<T>(IEnumerable<T> source) => Ambient.Value switch
+    {
+        { } budget when source is IList<T> { Count: <= CountedWhole } list => budget.CountWhole(list),
+        _ => Guard(source),
+    };
+
+    // A target's agencies, a document's or (at national scale) an indicator's targets.
+    private const int CountedWhole = 1024;
+
+    private IList<T> CountWhole<T>(IList<T> list)
+    {
+        var before = _items;
+        _items += list.Count;
+        if (before == 0 || before >> 10 != _items >> 10) Check();
+        return list;
+    }
+
     /// <summary>A list whose enumeration is watched; its indexer, count and copy are the list's own (bounded work).</summary>
     private sealed class WatchedList<T>(IList<T> list, QueryBudget budget) : IList<T>, IReadOnlyList<T>
     {

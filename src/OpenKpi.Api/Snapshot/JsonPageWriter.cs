@@ -181,7 +181,7 @@ public sealed class JsonPageWriter
         var binder = request.GetRouteServices().GetRequiredService<Microsoft.AspNetCore.OData.Query.Expressions.IFilterBinder>();
         var predicate = (LambdaExpression)SafeEvaluation.Apply(binder.BindFilter(clause, context));
         var entity = Expression.Parameter(typeof(object));
-        return Expression.Lambda<Func<object, bool>>(Expression.Invoke(predicate, Expression.Convert(entity, element)), entity).Compile();
+        return HoistedLambdas.Compile(Expression.Lambda<Func<object, bool>>(Expression.Invoke(predicate, Expression.Convert(entity, element)), entity));
     }
 
     // The nested $orderby as the library binds it (its order-by binder over the collection, after the $filter), compiled for this answer.
@@ -191,7 +191,7 @@ public sealed class JsonPageWriter
         var items = Expression.Parameter(typeof(IEnumerable));
         var typed = Expression.Call(typeof(Enumerable), nameof(Enumerable.Cast), [element], items);
         var ordered = SafeEvaluation.Apply(Microsoft.AspNetCore.OData.Query.Expressions.BinderExtensions.ApplyBind(binder, typed, clause, context, alreadyOrdered: false));
-        return Expression.Lambda<Func<IEnumerable, IEnumerable>>(Expression.Convert(ordered, typeof(IEnumerable)), items).Compile();
+        return HoistedLambdas.Compile(Expression.Lambda<Func<IEnumerable, IEnumerable>>(Expression.Convert(ordered, typeof(IEnumerable)), items));
     }
 
     // The query of a nested page's link, with its $skip, as the library writes it: the expansion's options put in a URI by

@@ -48,7 +48,7 @@ internal sealed class QueryShape
             return new QueryShape(null, () => _ => EnumerableProvider.Execute(fallback), []);
         }
         var lifter = new ConstantLifter();
-        var body = lifter.Visit(enumerable)!;
+        var body = HoistedLambdas.Rewrite(lifter.Visit(enumerable)!, [ArgumentsParameter]);
         var lambda = Expression.Lambda<Func<object?[], object?>>(Expression.Convert(body, typeof(object)), ArgumentsParameter);
         return new QueryShape(lifter.Cacheable ? lifter.Key : null, lambda.Compile, lifter.Arguments);
     }

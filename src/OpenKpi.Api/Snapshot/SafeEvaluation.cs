@@ -24,6 +24,12 @@ internal sealed class SafeEvaluation : ExpressionVisitor
     public static Expression Apply(Expression expression) => new SafeEvaluation().Visit(expression);
 
     private static readonly MethodInfo GuardMethod = typeof(QueryBudget).GetMethod(nameof(QueryBudget.Guard))!;
+    private static readonly MethodInfo GuardReadMethod = typeof(QueryBudget).GetMethod(nameof(QueryBudget.GuardRead))!;
+
+    // The methods that read their source at once, where it is guarded (a lazy one's source may be read later, after the client left).
+    private static readonly HashSet<string> ReadAtOnce =
+        ["Any", "All", "Count", "LongCount", "Contains", "First", "FirstOrDefault", "Single", "SingleOrDefault", "Last", "LastOrDefault",
+         "ElementAt", "ElementAtOrDefault", "Sum", "Min", "Max", "Average", "Aggregate", "ToList", "ToArray"];
     private static readonly MethodInfo CountedMethod = typeof(QueryBudget).GetMethod(nameof(QueryBudget.Counted))!;
 
     // The keys of OrderBy/ThenBy and GroupBy, and Select's rows, are computed by the lambda, each counted by the budget.
@@ -84,7 +90,8 @@ internal sealed class SafeEvaluation : ExpressionVisitor
         // Lists of values ("Year in (2023,2024)", FrequencyIds) are short; the rows and their collections are what costs.
         if (element.IsPrimitive || element.IsEnum || element == typeof(string) || element == typeof(decimal) || Nullable.GetUnderlyingType(element) is not null)
             return visited;
-        return visited.Update(null, [Expression.Call(GuardMethod.MakeGenericMethod(element), source), .. rest]);
+        var guard = ReadAtOnce.Contains(visited.Method.Name) ? GuardReadMethod : GuardMethod;
+        return visited.Update(null, [Expression.Call(guard.MakeGenericMethod(element), source), .. rest]);
     }
 
     protected override Expression VisitMemberInit(MemberInitExpression node)

@@ -140,3 +140,39 @@ public sealed class LateEnumerationBudgetTests
         });
     }
 }
+
+/// <summary>A short list read at once where it is guarded (any, all, count) is counted whole and read as it is.</summary>
+public sealed class GuardReadTests
+{
+    [Fact]
+    public async Task AShortListIsReadAsItIsAndCountedSoThatTheClientsDepartureIsSeenWithinAThousandItems()
+    {
+        await Task.Run(() =>
+        {
+            using var gone = new CancellationTokenSource();
+            QueryBudget.Start(TimeSpan.FromMinutes(1), gone.Token);
+            var agencies = new List<int> { 1, 2, 3 };
+            Assert.Same(agencies, QueryBudget.GuardRead(agencies));
+            gone.Cancel();
+
+            var reads = 0;
+            Assert.Throws<OperationCanceledException>(() => { for (; reads < 10_000; reads++) QueryBudget.GuardRead(agencies); });
+            Assert.InRange(reads, 1, 1024 / agencies.Count + 1);
+        });
+    }
+
+    [Fact]
+    public async Task ALongListIsWatchedAsItIsWalked()
+    {
+        await Task.Run(() =>
+        {
+            using var gone = new CancellationTokenSource();
+            QueryBudget.Start(TimeSpan.FromMinutes(1), gone.Token);
+            var targets = Enumerable.Range(0, 5_000).ToList();
+            var guarded = QueryBudget.GuardRead(targets);
+            Assert.NotSame(targets, guarded);
+            gone.Cancel();
+            Assert.Throws<OperationCanceledException>(() => guarded.Any(t => t < 0));
+        });
+    }
+}
