@@ -10,7 +10,7 @@ public sealed class AnswerFormat
     public enum Kind { Json, Csv, Xlsx }
 
     /// <summary>The metadata levels of OData 4.0 JSON a plan writes as the library does.</summary>
-    public enum Metadata { Minimal, None }
+    public enum Metadata { Minimal, None, Full }
 
     private static readonly AnswerFormat Library = new(Kind.Json, plannedJson: null, odataV40: false);
 
@@ -18,7 +18,7 @@ public sealed class AnswerFormat
     {
         Format = format;
         PlannedJson = plannedJson;
-        PlannedContentType = plannedJson is null ? null : plannedType ?? (plannedJson == Metadata.None ? NoMetadataType : MinimalType);
+        PlannedContentType = plannedJson is null ? null : plannedType ?? plannedJson switch { Metadata.None => NoMetadataType, Metadata.Full => FullMetadataType, _ => MinimalType };
         ODataV40 = odataV40;
         FullMetadata = fullMetadata;
     }
@@ -38,6 +38,7 @@ public sealed class AnswerFormat
 
     private const string MinimalType = "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8";
     private const string NoMetadataType = "application/json; odata.metadata=none; odata.streaming=true; charset=utf-8";
+    private const string FullMetadataType = "application/json; odata.metadata=full; odata.streaming=true; charset=utf-8";
 
     /// <summary>
     /// Whether the library answers OData 4.0: it answers the version of the request's OData-MaxVersion, else its OData-MinVersion,
@@ -81,6 +82,8 @@ public sealed class AnswerFormat
         ["application/json;odata.metadata=minimal;odata.streaming=true"] = (Metadata.Minimal, MinimalType),
         ["application/json;odata.metadata=none"] = (Metadata.None, "application/json; odata.metadata=none; charset=utf-8"),
         ["application/json;odata.metadata=none;odata.streaming=true"] = (Metadata.None, NoMetadataType),
+        ["application/json;odata.metadata=full"] = (Metadata.Full, "application/json; odata.metadata=full; charset=utf-8"),
+        ["application/json;odata.metadata=full;odata.streaming=true"] = (Metadata.Full, FullMetadataType),
     };
 
     // What a client may accept, besides those, for the library's minimal JSON to be the type content negotiation picks.

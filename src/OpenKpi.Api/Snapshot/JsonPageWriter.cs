@@ -31,26 +31,28 @@ public sealed class JsonPageWriter
 
     /// <summary>
     /// The columns and expansions of <paramref name="clause"/> over <paramref name="set"/>'s entities (every column without one),
-    /// or null when this writer does not write them. <paramref name="rows"/> is the whole set, whose keys a nested page's link names.
+    /// with full metadata when <paramref name="full"/>, or null when this writer does not write them. <paramref name="entitiesOf"/>
+    /// gives each set's entities, whose keys the links name.
     /// </summary>
-    public Selection? SelectionOf(IEdmEntitySet set, SelectExpandClause? clause, IEnumerable rows, HttpRequest request, IEdmModel model)
-    {
-        if (ShapeOf(set.EntityType) is not { } shape) return null;
-        if (clause is null) return new Selection(shape, shape.Properties, []);
-        return SelectionOf(set, shape, clause, nested: false, rows, request, model);
-    }
+    public Selection? SelectionOf(IEdmEntitySet set, SelectExpandClause? clause, Func<Type, IList> entitiesOf, HttpRequest request, IEdmModel model, bool full = false) =>
+        ShapeOf(set.EntityType) is { } shape ? SelectionOf(set, set, set.EntityType, shape, clause, nested: false, new Context(entitiesOf, request, model, full)) : null;
 
-    // The selection of one level: the set's entities (nested false), or an expanded entity's, where only single-valued
-    // navigations are expanded further.
-    private Selection? SelectionOf(IEdmEntitySet set, Shape shape, SelectExpandClause clause, bool nested, IEnumerable rows, HttpRequest request, IEdmModel model)
+    private sealed record Context(Func<Type, IList> EntitiesOf, HttpRequest Request, IEdmModel Model, bool Full);
+
+    // The selection of one level: the set's entities (nested false), or an expanded entity's (of `source`), where only
+    // single-valued navigations are expanded further. No clause: every property, no expansion.
+    private Selection? SelectionOf(IEdmEntitySet set, IEdmNavigationSource? source, IEdmEntityType type, Shape shape, SelectExpandClause? clause, bool nested, Context context)
     {
-        var plain = clause.SelectedItems.OfType<PathSelectItem>().ToList();
-        var expanded = clause.SelectedItems.OfType<ExpandedNavigationSelectItem>().ToList();
-        if (plain.Count + expanded.Count != clause.SelectedItems.Count()) return null;
+        var plain = clause?.SelectedItems.OfType<PathSelectItem>().ToList() ?? [];
+        var expanded = clause?.SelectedItems.OfType<ExpandedNavigationSelectItem>().ToList() ?? [];
+        if (clause is not null && plain.Count + expanded.Count != clause.SelectedItems.Count()) return null;
+        var allSelected = clause?.AllSelected ?? true;
         // Every property with the expansions ($expand alone), or the ones a $select names.
-        List<Property>? properties = clause.AllSelected ? plain.Count == 0 ? shape.Properties : null
+        List<Property>? properties = allSelected ? plain.Count == 0 ? shape.Properties : null
             : Properties(new SelectExpandClause(plain, allSelected: false), shape);
         if (properties is null) return null;
+        EntityMetadata? metadata = null;
+        if (context.Full && (metadata = MetadataOf(source, type, shape, allSelected, expanded, context)) is null) return null;
         var expansions = new List<Expansion>();
         foreach (var item in expanded)
         {
@@ -64,13 +66,31 @@ public sealed class JsonPageWriter
                 return null;
             // The expanded entities' own selection: all of them ("Unit()" in the context), the properties a $select names,
             // and their own single-valued expansions ("Targets(Indicator())").
-            if (SelectionOf(set, target, item.SelectAndExpand, nested: true, rows, request, model) is not { } child) return null;
+            if (SelectionOf(set, source?.FindNavigationTarget(navigation), navigation.ToEntityType(), target, item.SelectAndExpand, nested: true, context) is not { } child) return null;
             Collection? collection = null;
-            if (navigation.Type.IsCollection() && (collection = CollectionOf(set, shape, navigation, navigate, item, rows, request, model)) is null) return null;
-            expansions.Add(new Expansion(navigation.Name, JsonEncodedText.Encode(navigation.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping), child, navigate, collection));
+            if (navigation.Type.IsCollection() && (collection = CollectionOf(set, shape, navigation, navigate, item, context)) is null) return null;
+            expansions.Add(new Expansion(navigation.Name, JsonEncodedText.Encode(navigation.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping), child, navigate, collection,
+                metadata is null ? null : new NavigationLinks(navigation.Name),
+                metadata is not null && navigation.Type.IsCollection() ? JsonEncodedText.Encode("#Collection(" + navigation.ToEntityType().FullName() + ")", JavaScriptEncoder.UnsafeRelaxedJsonEscaping) : null));
         }
-        return new Selection(shape, properties, expansions) { Selected = true, AllColumns = clause.AllSelected };
+        return new Selection(shape, properties, expansions) { Selected = clause is not null, AllColumns = allSelected, Metadata = metadata };
     }
+
+    // The full metadata of entities of `source`, an entity set whose single string key never needs escaping in a link: their
+    // type and URLs, and the links of the navigations not expanded (all of them when no $select narrows the entity).
+    private EntityMetadata? MetadataOf(IEdmNavigationSource? source, IEdmEntityType type, Shape shape, bool allSelected, List<ExpandedNavigationSelectItem> expanded, Context context)
+    {
+        if (!shape.FullMetadata || source is not IEdmEntitySet set || KeyOf(type, shape) is not { } key || !PlainKeys(context.EntitiesOf(shape.ClrType), key)) return null;
+        var names = expanded.Select(e => e.PathToNavigationProperty.LastSegment is NavigationPropertySegment n ? n.NavigationProperty.Name : "").ToHashSet();
+        var links = allSelected ? type.NavigationProperties().Where(n => !names.Contains(n.Name)).Select(n => new NavigationLinks(n.Name)).ToList() : [];
+        return new EntityMetadata(type, set.Name, key, links);
+    }
+
+    // The key of an entity type with a single string key, read from its CLR property.
+    private static Func<object, string>? KeyOf(IEdmEntityType type, Shape shape) =>
+        type.Key().ToList() is [{ Type.Definition: var keyType } key] && keyType.IsString() && Navigations.GetOrAdd((shape.ClrType, key.Name), Navigation) is { } read
+            ? entity => (string)read(entity)!
+            : null;
 
     /// <summary>The page: its context (not with metadata none), count, delta link, rows and next link, into the response's pipe.</summary>
     public async Task WriteAsync(HttpContext http, IEdmEntitySet set, Selection selection, IList rows, NestedPage[][]? pages, long? count, Uri? nextLink, Uri? deltaLink)
@@ -85,8 +105,9 @@ public sealed class JsonPageWriter
         var body = http.Response.BodyWriter;
         await using var writer = new Utf8JsonWriter(body, WriterOptions);
         var root = http.Request.CreateODataLink();
+        var links = new LinkBuffer(root);
         writer.WriteStartObject();
-        if (metadata == AnswerFormat.Metadata.Minimal)
+        if (metadata != AnswerFormat.Metadata.None)
             writer.WriteString("@odata.context", root + "/$metadata#" + set.Name + (selection.Selected ? "(" + selection.ContextUrl() + ")" : ""));
         if (count is { } total) writer.WriteNumber("@odata.count", total);
         // Before the rows, where the library writes it (it knows the link before it writes the page).
@@ -97,7 +118,7 @@ public sealed class JsonPageWriter
         {
             var row = rows[i];
             writer.WriteStartObject();
-            selection.Write(writer, row!, root, pages?[i]);
+            selection.Write(writer, row!, links, pages?[i]);
             writer.WriteEndObject();
             if (writer.BytesPending > 16 * 1024)
             {
@@ -139,7 +160,9 @@ public sealed class JsonPageWriter
         return Expression.Lambda<Func<object, object?>>(Expression.Convert(Expression.Property(Expression.Convert(entity, key.Type), clr), typeof(object)), entity).Compile();
     }
 
-    internal sealed record Expansion(string Name, JsonEncodedText EncodedName, Selection Child, Func<object, object?> Navigate, Collection? Collection);
+    /// <summary>An expansion: its name, its entities' selection and how a row reaches them; with full metadata, its links and a collection's type.</summary>
+    internal sealed record Expansion(string Name, JsonEncodedText EncodedName, Selection Child, Func<object, object?> Navigate, Collection? Collection,
+        NavigationLinks? Links, JsonEncodedText? CollectionType);
 
     /// <summary>
     /// A collection-valued expansion as the library pages it (its query settings keep no stable order, so in the order the
@@ -149,23 +172,23 @@ public sealed class JsonPageWriter
     /// (no link when its $top is within a page).
     /// </summary>
     internal sealed record Collection(Func<object, IEnumerable?> Items, Func<object, bool>? Filter, Func<IEnumerable, IEnumerable>? Order,
-        int? Skip, int? Top, bool Count, string SetName, Func<object, string> ParentKey, JsonEncodedText CountName, JsonEncodedText NextLinkName, string? NextQuery);
+        int? Skip, int? Top, bool Count, string SetName, Func<object, string> ParentKey, JsonEncodedText CountName, JsonEncodedText NextLinkName, string? NextQuery)
+    {
+        public JsonEncodedText TypeName { get; } = JsonEncodedText.Encode(NextLinkName.ToString().Replace("@odata.nextLink", "@odata.type"), JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+    }
 
     // The nested page's filter and link; null for a composite or non-string key, or when a key of the set would need
     // escaping in the link (it is written as it is).
-    private Collection? CollectionOf(IEdmEntitySet set, Shape parent, IEdmNavigationProperty navigation, Func<object, object?> navigate,
-        ExpandedNavigationSelectItem item, IEnumerable rows, HttpRequest request, IEdmModel model)
+    private static Collection? CollectionOf(IEdmEntitySet set, Shape parent, IEdmNavigationProperty navigation, Func<object, object?> navigate,
+        ExpandedNavigationSelectItem item, Context context)
     {
-        if (set.EntityType.Key().ToList() is not [{ Type.Definition: var parentKeyType } parentKey] || !parentKeyType.IsString()
-            || Navigations.GetOrAdd((parent.ClrType, parentKey.Name), Navigation) is not { } parentKeyOf)
-            return null;
-        if (!_plainKeys.GetOrAdd(set.Name, _ => rows.Cast<object>().All(r => IsPlain(parentKeyOf(r) as string))))
-            return null;
+        if (KeyOf(set.EntityType, parent) is not { } parentKeyOf || !PlainKeys(context.EntitiesOf(parent.ClrType), parentKeyOf)) return null;
+        var (request, model) = (context.Request, context.Model);
         var element = navigation.ToEntityType().ClrTypeOf();
-        var context = new Microsoft.AspNetCore.OData.Query.Expressions.QueryBinderContext(model, NestedSettings, element);
-        var filter = item.FilterOption is { } clause ? Filter(clause, element, request, context) : null;
-        var order = item.OrderByOption is { } ordering ? Order(ordering, element, request, context) : null;
-        return new Collection(e => navigate(e) as IEnumerable, filter, order, (int?)item.SkipOption, (int?)item.TopOption, item.CountOption == true, set.Name, e => (string)parentKeyOf(e)!,
+        var binding = new Microsoft.AspNetCore.OData.Query.Expressions.QueryBinderContext(model, NestedSettings, element);
+        var filter = item.FilterOption is { } clause ? Filter(clause, element, request, binding) : null;
+        var order = item.OrderByOption is { } ordering ? Order(ordering, element, request, binding) : null;
+        return new Collection(e => navigate(e) as IEnumerable, filter, order, (int?)item.SkipOption, (int?)item.TopOption, item.CountOption == true, set.Name, parentKeyOf,
             JsonEncodedText.Encode(navigation.Name + "@odata.count", JavaScriptEncoder.UnsafeRelaxedJsonEscaping),
             JsonEncodedText.Encode(navigation.Name + "@odata.nextLink", JavaScriptEncoder.UnsafeRelaxedJsonEscaping), NextQuery(item, set, navigation, request, model));
     }
@@ -220,7 +243,11 @@ public sealed class JsonPageWriter
         return query.Append("$skip=").Append(QueryLimits.PageSize + (item.SkipOption ?? 0)).ToString();
     }
 
-    private readonly ConcurrentDictionary<string, bool> _plainKeys = new();
+    // Whether every key of a set's entities is plain, once per list of them (a revision's snapshot holds new lists).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IList, object> PlainKeyed = new();
+
+    private static bool PlainKeys(IList entities, Func<object, string> key) =>
+        (bool)PlainKeyed.GetValue(entities, list => list.Cast<object>().All(e => IsPlain(key(e))));
 
     // A key written into a link as it is: RFC 3986's unreserved characters only (no quote to double, nothing to escape).
     private static bool IsPlain(string? key) =>
@@ -241,6 +268,9 @@ public sealed class JsonPageWriter
 
         /// <summary>Whether every property is written ($expand without $select): the context URL then names only the expansions.</summary>
         public bool AllColumns { get; init; }
+
+        /// <summary>With full metadata, what it adds to each entity.</summary>
+        internal EntityMetadata? Metadata { get; init; }
 
         /// <summary>Whether a collection-valued navigation is expanded (its entities are paged as the library pages them).</summary>
         public bool ExpandsCollections => _expansions.Any(e => e.Collection is not null);
@@ -281,48 +311,57 @@ public sealed class JsonPageWriter
         public string ContextUrl() => string.Join(",", (AllColumns ? [] : _properties.Select(p => p.Name))
             .Concat(_expansions.Select(e => $"{e.Name}({e.Child.ContextUrl()})")));
 
-        /// <summary>A row read from a whole entity and the entities its navigation properties hold (its collections' <paramref name="pages"/>); <paramref name="root"/> is the service root.</summary>
-        public void Write(Utf8JsonWriter writer, object entity, string root, NestedPage[]? pages)
+        /// <summary>A row read from a whole entity and the entities its navigation properties hold (its collections' <paramref name="pages"/>); <paramref name="links"/> holds the service root.</summary>
+        internal void Write(Utf8JsonWriter writer, object entity, LinkBuffer links, NestedPage[]? pages)
         {
             var collection = 0;
+            var full = Metadata is not null;
+            Metadata?.WriteHeader(writer, entity, links);
             if (!Selected || AllColumns)
-                foreach (var property in _properties) property.Write(writer, entity);
+                foreach (var property in _properties) property.Write(writer, entity, full);
             else
                 foreach (var property in _shape.Properties)
-                    if (_properties.Contains(property)) property.Write(writer, entity);
+                    if (_properties.Contains(property)) property.Write(writer, entity, full);
+            Metadata?.WriteLinks(writer, links);
             foreach (var expansion in _expansions)
             {
+                if (expansion.Links is { } navigation)
+                {
+                    Metadata!.Locate(entity, links);
+                    navigation.Write(writer, links);
+                }
                 if (expansion.Collection is { } nested)
                 {
                     var page = pages![collection++];
                     if (page.Count is { } count) writer.WriteNumber(nested.CountName, count);
+                    if (expansion.CollectionType is { } type) writer.WriteString(nested.TypeName, type);
                     writer.WritePropertyName(expansion.EncodedName);
-                    WritePage(writer, entity, expansion, nested, page.Items, root);
+                    WritePage(writer, entity, expansion, nested, page.Items, links);
                     continue;
                 }
                 writer.WritePropertyName(expansion.EncodedName);
                 if (expansion.Navigate(entity) is { } target)
                 {
                     writer.WriteStartObject();
-                    expansion.Child.Write(writer, target, root, null);
+                    expansion.Child.Write(writer, target, links, null);
                     writer.WriteEndObject();
                 }
                 else writer.WriteNullValue();
             }
         }
 
-        private static void WritePage(Utf8JsonWriter writer, object entity, Expansion expansion, Collection collection, List<object> page, string root)
+        private static void WritePage(Utf8JsonWriter writer, object entity, Expansion expansion, Collection collection, List<object> page, LinkBuffer links)
         {
             writer.WriteStartArray();
             for (var i = 0; i < Math.Min(page.Count, QueryLimits.PageSize); i++)
             {
                 writer.WriteStartObject();
-                expansion.Child.Write(writer, page[i], root, null);
+                expansion.Child.Write(writer, page[i], links, null);
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
             if (page.Count > QueryLimits.PageSize && collection.NextQuery is { } next)
-                writer.WriteString(collection.NextLinkName, $"{root}/{collection.SetName}('{collection.ParentKey(entity)}')/{expansion.Name}?{next}");
+                writer.WriteString(collection.NextLinkName, $"{links.Root}/{collection.SetName}('{collection.ParentKey(entity)}')/{expansion.Name}?{next}");
         }
     }
 
@@ -335,31 +374,40 @@ public sealed class JsonPageWriter
         public Type ClrType { get; } = clrType;
         public List<Property> Properties { get; } = properties;
 
+        /// <summary>Whether every property's type annotation in full metadata is one this writer knows.</summary>
+        public bool FullMetadata { get; } = properties.All(p => p.AnnotationKnown);
+
         public static Shape? Of(Type clrType, IEdmEntityType edm)
         {
             var properties = new List<Property>();
             foreach (var edmProperty in edm.StructuralProperties())
             {
-                if (clrType.GetProperty(edmProperty.Name) is not { } clr || Property.Of(clr) is not { } property) return null;
+                if (clrType.GetProperty(edmProperty.Name) is not { } clr || Property.Of(clr, edmProperty.Type) is not { } property) return null;
                 properties.Add(property);
             }
             return new Shape(clrType, properties);
         }
     }
 
-    /// <summary>One property: its name and how its value is written.</summary>
-    internal sealed class Property(string name, Action<Utf8JsonWriter, object> write)
+    /// <summary>One property: its name and how its value is written; in full metadata, the type annotation before a value that is not null.</summary>
+    internal sealed class Property(string name, Action<Utf8JsonWriter, object> write, string? annotation, bool annotationKnown, Func<object, bool>? hasValue)
     {
         public string Name { get; } = name;
         private readonly JsonEncodedText _name = JsonEncodedText.Encode(name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        private readonly JsonEncodedText? _annotationName = annotation is null ? null : JsonEncodedText.Encode(name + "@odata.type", JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        private readonly JsonEncodedText? _annotation = annotation is null ? null : JsonEncodedText.Encode(annotation, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
 
-        public void Write(Utf8JsonWriter writer, object entity)
+        /// <summary>Whether full metadata's annotation of this property is known (else full metadata is the library's to write).</summary>
+        public bool AnnotationKnown { get; } = annotationKnown;
+
+        public void Write(Utf8JsonWriter writer, object entity, bool full = false)
         {
+            if (full && _annotationName is { } annotationName && (hasValue is null || hasValue(entity))) writer.WriteString(annotationName, _annotation!.Value);
             writer.WritePropertyName(_name);
             write(writer, entity);
         }
 
-        public static Property? Of(PropertyInfo clr)
+        public static Property? Of(PropertyInfo clr, IEdmTypeReference edmType)
         {
             var type = Nullable.GetUnderlyingType(clr.PropertyType) ?? clr.PropertyType;
             if (!(type == typeof(string) || type == typeof(string[]) || type == typeof(int) || type == typeof(long) || type == typeof(bool)
@@ -380,7 +428,13 @@ public sealed class JsonPageWriter
                 write = typeof(Property).GetMethod(nameof(WriteValue), BindingFlags.NonPublic | BindingFlags.Static, [typeof(Utf8JsonWriter), typeof(object)])!;
                 argument = Expression.Convert(value, typeof(object));
             }
-            return new Property(clr.Name, Expression.Lambda<Action<Utf8JsonWriter, object>>(Expression.Call(write, writer, argument), writer, entity).Compile());
+            var (annotation, known) = EntityMetadata.AnnotationOf(edmType);
+            // (entity) => ((T)entity).Property != null, for an annotated value that may be null (the annotation is left out then).
+            var hasValue = annotation is not null && (!clr.PropertyType.IsValueType || Nullable.GetUnderlyingType(clr.PropertyType) is not null)
+                ? Expression.Lambda<Func<object, bool>>(Expression.NotEqual(value, Expression.Constant(null, clr.PropertyType)), entity).Compile()
+                : null;
+            return new Property(clr.Name, Expression.Lambda<Action<Utf8JsonWriter, object>>(Expression.Call(write, writer, argument), writer, entity).Compile(),
+                annotation, known, hasValue);
         }
 
         private static void WriteValue(Utf8JsonWriter writer, string? value) { if (value is null) writer.WriteNullValue(); else writer.WriteStringValue(value); }

@@ -115,7 +115,7 @@ public sealed class QueryPlan
         if (path.LastSegment is not (EntitySetSegment or NavigationPropertySegment { NavigationProperty.Type.Definition: IEdmCollectionType })) return null;
         if (queryable.ElementType != set.EntityType.ClrTypeOf()) return null;
         var writer = request.HttpContext.RequestServices.GetRequiredService<JsonPageWriter>();
-        if (writer.SelectionOf(set, options.SelectExpand?.SelectExpandClause, catalogue.EntitiesOf(queryable.ElementType), request, options.Context.Model) is not { } selection) return null;
+        if (writer.SelectionOf(set, options.SelectExpand?.SelectExpandClause, catalogue.EntitiesOf, request, options.Context.Model, full: format.PlannedJson == AnswerFormat.Metadata.Full) is not { } selection) return null;
         // Expanded collections are paged as the library pages them under its page size; under a preferred page size, or
         // when the plan pages a tracked read (the library then pages nothing nested), they are the library's to write.
         if (selection.ExpandsCollections && (PreferredPageSize(request) is not null || DeltaTracking.Tracks(request, catalogue))) return null;

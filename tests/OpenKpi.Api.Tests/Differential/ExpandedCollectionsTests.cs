@@ -79,6 +79,14 @@ public sealed class ExpandedCollectionsTests(ExpandedCollectionsTests.Hosts host
     [InlineData("/odata/Indicators?$expand=Targets($select=Id)&$top=3&$format=application/json;odata.metadata=minimal")]
     [InlineData("/odata/Indicators?$expand=Targets($select=Id)&$top=3&$format=application/JSON;odata.metadata=NONE")]
     [InlineData("/odata/Indicators?$expand=Targets&$top=3&$format=application/json;odata.metadata=minimal;odata.streaming=true")]
+    // Full metadata: each entity's type, id and edit link, its values' type annotations, its navigations' links.
+    [InlineData("/odata/Indicators?$expand=Targets($top=150;$count=true),Unit&$top=3&$format=application/json;odata.metadata=full")]
+    [InlineData("/odata/Targets?$top=30&$format=application/json;odata.metadata=full")]
+    [InlineData("/odata/Targets?$select=Id,Lower,Comparator,Year,IsHeading,LeadAgencyIds&$expand=Province($select=Name),LeadAgencies&$top=30&$format=application/json;odata.metadata=full;odata.streaming=true")]
+    [InlineData("/odata/Provinces?$expand=Targets($select=Id;$expand=Indicator($expand=Unit)),Documents&$top=2&$count=true&$format=application/json;odata.metadata=full")]
+    [InlineData("/odata/Documents?$top=20&$format=application/json;odata.metadata=full")]
+    [InlineData("/odata/Units?$format=application/json;odata.metadata=full")]
+    [InlineData("/odata/Indicators('active-cooperatives')/Targets?$top=5&$expand=Document&$format=application/json;odata.metadata=full")]
     public async Task APageWithExpandedCollectionsIsTheLibrarysAnswer(string url)
     {
         var catalogue = hosts.Plain.Services.GetRequiredService<CatalogueSnapshot>();

@@ -87,18 +87,27 @@ public sealed class JsonPageWriterTests(TwoWriters writers) : IClassFixture<TwoW
     public async Task NavigationSearchFilterAndEveryValueTypeAreWrittenAsTheLibraryWritesThem(string url) =>
         await SameAnswer(url, expectFast: true);
 
+    // An expansion's own $top and deeper single-valued $expand, and the metadata levels none and full, by Accept.
     [Theory]
     [InlineData("/odata/Indicators?$select=Id&$expand=Targets($select=Id;$top=5)&$top=3", null)]
     [InlineData("/odata/Indicators?$expand=Targets($filter=Year gt 2020;$expand=Province)&$top=3", null)]
     [InlineData("/odata/Targets?$select=Id&$expand=Indicator($select=Name;$expand=Group($select=Name))&$top=3", null)]
+    [InlineData("/odata/Provinces", "application/json;odata.metadata=full")]
+    [InlineData("/odata/Provinces?$select=Name,Id", "application/json;odata.metadata=full")]
+    [InlineData("/odata/Targets?$expand=Indicator($expand=Unit),LeadAgencies&$top=20", "application/json;odata.metadata=full;odata.streaming=true")]
+    [InlineData("/odata/Targets?$select=Id,Year&$top=2", "application/json;odata.metadata=none")]
+    [InlineData("/odata/Provinces", "application/json;odata.metadata=none")]
+    public async Task ExpansionOptionsAndMetadataLevelsAreWrittenAsTheLibraryWritesThem(string url, string? accept) =>
+        await SameAnswer(url, expectFast: true, accept);
+
+    [Theory]
+    [InlineData("/odata/Groups?$expand=Indicators($expand=Targets($top=2))", null)]
     [InlineData("/odata/Targets?$apply=groupby((Comparator),aggregate($count as Count))", null)]
     [InlineData("/odata/Targets('ls-qd136-2024-001')", null)]
     [InlineData("/odata/Targets/$count", null)]
     [InlineData("/odata/Targets?$select=*&$top=2", null)]
-    [InlineData("/odata/Provinces", "application/json;odata.metadata=full")]
-    [InlineData("/odata/Provinces?$select=Name,Id", "application/json;odata.metadata=full")]
-    [InlineData("/odata/Targets?$select=Id,Year&$top=2", "application/json;odata.metadata=none")]
-    [InlineData("/odata/Provinces", "application/json;odata.metadata=none")]
+    [InlineData("/odata/Provinces", "application/json;odata.metadata=minimal;odata.streaming=false")]
+    [InlineData("/odata/Provinces", "application/json;IEEE754Compatible=true")]
     public async Task WhatTheFastWriterDoesNotWriteTheLibraryDoes(string url, string? accept) =>
         await SameAnswer(url, expectFast: false, accept);
 
