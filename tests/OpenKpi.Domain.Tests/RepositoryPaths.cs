@@ -46,6 +46,7 @@ public sealed class SeedCopy : IDisposable
     public void Dispose()
     {
         if (System.IO.Directory.Exists(Directory)) System.IO.Directory.Delete(Directory, recursive: true);
-        if (File.Exists(DatabasePath)) File.Delete(DatabasePath);
+        foreach (var file in new[] { DatabasePath, OpenKpi.Domain.Catalogue.CatalogueStore.ImagePath(DatabasePath) })
+            if (File.Exists(file)) File.Delete(file);
     }
 }

@@ -53,6 +53,7 @@ public sealed class CatalogueLoader(IOptions<CatalogueOptions> options, IHostEnv
         {
             var aside = $"{database}.unusable-{clock.GetUtcNow():yyyyMMddHHmmss}";
             File.Move(database, aside);
+            if (File.Exists(CatalogueStore.ImagePath(database))) File.Move(CatalogueStore.ImagePath(database), CatalogueStore.ImagePath(aside));
             logger.LogWarning("The database {Database} cannot be used ({Reason}); moved aside to {Aside} and rebuilding it from seeds", database, e.Message, aside);
             return null;
         }

@@ -25,7 +25,7 @@ public sealed record CatalogueData
 public sealed record DatasetInfo
 {
     /// <summary>The layout of the database file; a file with another one is rebuilt.</summary>
-    public const int CurrentSchema = 2;   // 2: the revision log, and every record's RevisionId
+    public const int CurrentSchema = 3;   // 2: the revision log, and every record's RevisionId; 3: the image in a file of its own
 
     public string Id { get; init; } = "dataset";
 
@@ -36,6 +36,12 @@ public sealed record DatasetInfo
 
     /// <summary>What built the records (<see cref="CatalogueFingerprint.Current"/>); a database built by other code is rebuilt.</summary>
     public string Fingerprint { get; init; } = "";
+
+    /// <summary>The length of the records' image file beside the database (<see cref="CatalogueStore.ImagePath"/>).</summary>
+    public long ImageLength { get; init; }
+
+    /// <summary>The XXH3 hash of that file's bytes: an image of another write, or a damaged one, is not read.</summary>
+    public string ImageChecksum { get; init; } = "";
 }
 
 /// <summary>

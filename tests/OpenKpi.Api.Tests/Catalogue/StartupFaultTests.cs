@@ -27,6 +27,35 @@ public sealed class StartupFaultTests : IDisposable
         Assert.Contains(app.Logs, l => l.Contains("moved aside", StringComparison.Ordinal) && l.Contains(aside, StringComparison.Ordinal));
     }
 
+    /// <summary>The records' image is a file beside the database: missing, cut short or another write's, it is never read, and the pair is rebuilt.</summary>
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("truncated")]
+    [InlineData("another write's")]
+    public async Task ADatabaseWhoseImageIsMissingTruncatedOrAnotherWritesIsMovedAsideAndRebuilt(string fault)
+    {
+        var data = SeedImporter.Load(Seeds);
+        var image = CatalogueStore.ImagePath(Database);
+        var stale = data.Targets[0] with { Lower = 123456m };   // served only if the wrong image were read
+        CatalogueStore.Write(Database, data with { Targets = [stale, .. data.Targets.Skip(1)] });
+        var other = Path.Combine(_folder.Root, "other.db");
+        CatalogueStore.Write(other, data with { Targets = [data.Targets[0] with { Lower = 654321m }, .. data.Targets.Skip(1)] });
+        switch (fault)
+        {
+            case "missing": File.Delete(image); break;
+            case "truncated": await using (var file = File.OpenWrite(image)) file.SetLength(file.Length - 1); break;
+            default: File.Copy(CatalogueStore.ImagePath(other), image, overwrite: true); break;
+        }
+
+        await using var app = new KpiApplication { SeedDirectory = Seeds, DatabasePath = Database };
+        var target = await app.GetJson($"/odata/Targets('{stale.Id}')");
+
+        Assert.Equal(data.Targets[0].Lower, (decimal?)target["Lower"]);
+        Assert.Contains(app.Logs, l => l.Contains("moved aside", StringComparison.Ordinal) && l.Contains(image, StringComparison.Ordinal));
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(Database)!, "openkpi.db.unusable-*"), f => !f.EndsWith(".image", StringComparison.Ordinal));
+        Assert.Equal(data.Targets.Count, CatalogueStore.Read(Database).Targets.Count);
+    }
+
     [Fact]
     public async Task ADatabaseOfAnOlderSchemaIsMovedAsideAndRebuilt()
     {
@@ -36,7 +65,8 @@ public sealed class StartupFaultTests : IDisposable
         await using var app = new KpiApplication { SeedDirectory = Seeds, DatabasePath = Database };
         await app.GetJson("/");
 
-        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(Database)!, "openkpi.db.unusable-*"));
+        var aside = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(Database)!, "openkpi.db.unusable-*"), f => !f.EndsWith(".image", StringComparison.Ordinal));
+        Assert.True(File.Exists(CatalogueStore.ImagePath(aside)), "the image is moved aside with its database, not deleted");
         Assert.Equal(DatasetInfo.CurrentSchema, CatalogueStore.Read(Database).Dataset.Schema);
     }
 

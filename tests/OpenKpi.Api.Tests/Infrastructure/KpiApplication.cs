@@ -70,7 +70,8 @@ public sealed class KpiApplication : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (File.Exists(DatabasePath)) File.Delete(DatabasePath);
+        foreach (var file in new[] { DatabasePath, OpenKpi.Domain.Catalogue.CatalogueStore.ImagePath(DatabasePath) })
+            if (File.Exists(file)) File.Delete(file);
     }
 }
 

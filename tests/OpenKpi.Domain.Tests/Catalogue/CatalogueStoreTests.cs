@@ -17,51 +17,97 @@ public sealed class CatalogueStoreTests : IDisposable
 
         var read = CatalogueStore.Read(_path);
 
-        Assert.Equal(Json(written), Json(read));
+        // The dataset record as written, with the length and hash of the image file beside it.
+        Assert.Equal(new FileInfo(CatalogueStore.ImagePath(_path)).Length, read.Dataset.ImageLength);
+        Assert.Matches("^[0-9a-f]{16}$", read.Dataset.ImageChecksum);
+        Assert.Equal(Json(written with { Dataset = written.Dataset with { ImageLength = read.Dataset.ImageLength, ImageChecksum = read.Dataset.ImageChecksum } }), Json(read));
     }
 
     [Fact]
-    public void TheFileKeepsTheRecordsOnlyInTheImage()
+    public void TheDatabaseKeepsTheDatasetAndRevisionLogAndTheRecordsAreOnlyInTheImageBesideIt()
     {
-        CatalogueStore.Write(_path, SeedImporter.Load(RepositoryPaths.Seeds));
+        var written = SeedImporter.Load(RepositoryPaths.Seeds);
+        CatalogueStore.Write(_path, written);
 
-        using var db = new LiteDatabase(_path);
-
-        Assert.Equal(["_chunks", "_files", "dataset"], db.GetCollectionNames().Order(StringComparer.Ordinal));
-        Assert.Equal([CatalogueStore.ImageId, CatalogueStore.RevisionsId], db.GetCollection("_files").FindAll().Select(f => f["_id"].AsString).Order(StringComparer.Ordinal));
-    }
-
-    [Fact]
-    public void AFileWhoseImageHasAnotherLayoutIsNotRead()
-    {
-        CatalogueStore.Write(_path, SeedImporter.Load(RepositoryPaths.Seeds));
         using (var db = new LiteDatabase(_path))
         {
-            db.FileStorage.Delete(CatalogueStore.ImageId);
-            using var stale = new MemoryStream();
-            using (var writer = new BinaryWriter(stale, System.Text.Encoding.UTF8, leaveOpen: true))
-            {
-                writer.Write("OpenKpi.CatalogueImage/1");
-                writer.Write("Target(Id:String)");   // an older shape of the entities
-            }
-            stale.Position = 0;
-            db.FileStorage.Upload(CatalogueStore.ImageId, "image.bin", stale);
+            Assert.Equal(["_chunks", "_files", "dataset"], db.GetCollectionNames().Order(StringComparer.Ordinal));
+            Assert.Equal([CatalogueStore.RevisionsId], db.GetCollection("_files").FindAll().Select(f => f["_id"].AsString));
         }
-
-        var error = Assert.Throws<CatalogueStoreException>(() => CatalogueStore.Read(_path));
-
-        Assert.Contains("another layout", error.Message, StringComparison.Ordinal);
+        using var image = new MemoryStream();
+        CatalogueImage.Write(image, written);
+        Assert.Equal(image.ToArray(), File.ReadAllBytes(CatalogueStore.ImagePath(_path)));
     }
 
     [Fact]
-    public void AFileWithoutAnImageIsNotRead()
+    public void AnImageOfAnotherLayoutIsNotOpened()
+    {
+        using var stale = new MemoryStream();
+        using (var writer = new BinaryWriter(stale, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write("OpenKpi.CatalogueImage/1");
+            writer.Write("Target(Id:String)");   // an older shape of the entities
+        }
+
+        Assert.Null(CatalogueImage.Open(stale.ToArray()));
+    }
+
+    [Fact]
+    public void ADatabaseWithoutItsImageIsNotRead()
     {
         CatalogueStore.Write(_path, SeedImporter.Load(RepositoryPaths.Seeds));
-        using (var db = new LiteDatabase(_path)) db.FileStorage.Delete(CatalogueStore.ImageId);
+        File.Delete(CatalogueStore.ImagePath(_path));
 
-        var error = Assert.Throws<CatalogueStoreException>(() => CatalogueStore.Read(_path));
+        var error = Assert.Throws<CatalogueStoreException>(() => CatalogueStore.Open(_path));
 
-        Assert.Contains("no image", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is missing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ATruncatedImageIsNotRead()
+    {
+        CatalogueStore.Write(_path, SeedImporter.Load(RepositoryPaths.Seeds));
+        var image = CatalogueStore.ImagePath(_path);
+        var length = new FileInfo(image).Length;
+        using (var file = File.OpenWrite(image)) file.SetLength(length / 2);
+
+        var error = Assert.Throws<CatalogueStoreException>(() => CatalogueStore.Open(_path));
+
+        Assert.Contains($"holds {length / 2} bytes where the database records {length}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnImageOfTheSameLengthButOtherBytesIsNotRead()
+    {
+        var data = SeedImporter.Load(RepositoryPaths.Seeds);
+        CatalogueStore.Write(_path, data);
+        var image = CatalogueStore.ImagePath(_path);
+        var bytes = File.ReadAllBytes(image);
+        bytes[^1] ^= 0x01;   // one bit of the last target changed, as a damaged disk or another write of the same length would
+        File.WriteAllBytes(image, bytes);
+
+        var error = Assert.Throws<CatalogueStoreException>(() => CatalogueStore.Open(_path));
+
+        Assert.Contains("is not the one the database was written with", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheImageOfAnotherDatabaseIsNotRead()
+    {
+        var data = SeedImporter.Load(RepositoryPaths.Seeds);
+        CatalogueStore.Write(_path, data);
+        var other = Path.ChangeExtension(_path, ".other.db");
+        try
+        {
+            CatalogueStore.Write(other, data with { Targets = data.Targets.Skip(1).ToList() });
+            File.Copy(CatalogueStore.ImagePath(other), CatalogueStore.ImagePath(_path), overwrite: true);
+
+            Assert.Throws<CatalogueStoreException>(() => CatalogueStore.Open(_path));
+        }
+        finally
+        {
+            foreach (var file in new[] { other, CatalogueStore.ImagePath(other) }) File.Delete(file);
+        }
     }
 
     [Fact]
@@ -135,7 +181,8 @@ public sealed class CatalogueStoreTests : IDisposable
 
     public void Dispose()
     {
-        if (File.Exists(_path)) File.Delete(_path);
+        foreach (var file in new[] { _path, CatalogueStore.ImagePath(_path) })
+            if (File.Exists(file)) File.Delete(file);
     }
 }
 
