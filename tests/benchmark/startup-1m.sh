@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start-up, store and memory figures of one build, without the rest of run.sh (minutes, not forty of them):
-# for each scale, the database built from seeds (the import's ready time and the size of its two files, the database and the image), then the median of
+# for each scale, the database built from seeds (the import's ready time and the size of its files: the database, and the image beside it
+# where a build has one), then the median of
 # three ready times with that database, resident memory idle (and its highest while starting), and its peak under an
 # 8-connection mix of distinct uncached queries (distinct.lua, LOAD_SECONDS long), with that mix's requests/s · p50 · p99.
 # Beside each ready time, the CPU seconds the process had used by then (the search indexes' build, begun at start-up,
@@ -52,7 +53,7 @@ for scale in "${scales[@]}"; do
   errors=$(awk '/Non-2xx or 3xx/ { print $NF }' <<<"$mix")
   stop "$api_pid"
   printf '%s: ready building the database %.2f s; files (database and image) %s MB; ready with it %s s (median %.2f; CPU %s s, median %.2f); idle %s MB (peak while starting and warming %s MB); under 8 connections peak %s MB, %s req/s, p50 %s ms, p99 %s ms, %s errors\n' \
-    "$scale" "$build" "$(( ($(stat -c %s "$db") + $(stat -c %s "$db.image")) / 1048576 ))" "$(printf '%.2f ' "${ready[@]}")" "$(printf '%s\n' "${ready[@]}" | median)" \
+    "$scale" "$build" "$(stat -c %s "$db" "$db.image" 2>/dev/null | awk '{ s += $1 } END { printf "%d", s / 1048576 }')" "$(printf '%.2f ' "${ready[@]}")" "$(printf '%s\n' "${ready[@]}" | median)" \
     "$(printf '%s ' "${cpu[@]}")" "$(printf '%s\n' "${cpu[@]}" | median)" \
     "$idle" "$started_peak" "$(cat "$work/peak-$scale")" "$rps" "$p50" "$p99" "${errors:-0}"
 done
