@@ -18,7 +18,7 @@ public sealed class AnswerFormat
     {
         Format = format;
         PlannedJson = plannedJson;
-        PlannedContentType = plannedJson is null ? null : plannedType ?? plannedJson switch { Metadata.None => NoMetadataType, Metadata.Full => FullMetadataType, _ => MinimalType };
+        PlannedContentType = plannedJson is null ? null : plannedType;
         ODataV40 = odataV40;
         FullMetadata = fullMetadata;
     }
@@ -27,18 +27,15 @@ public sealed class AnswerFormat
     public Kind Format { get; }
 
     /// <summary>
-    /// The metadata level when the answer is certainly OData 4.0 JSON with minimal metadata (the library's default) or none:
-    /// a $format, or else an Accept, that names nothing but that JSON (no Accept at all is minimal), and <see cref="ODataV40"/>.
-    /// Only then may a plan write JSON itself: any other JSON (full metadata, other parameters, versions) is the library's.
+    /// The metadata level (minimal, the library's default, none or full) when the answer is certainly the library's OData 4.0
+    /// JSON at that level: a $format, or else an Accept, that names nothing but it (no Accept at all is minimal), and
+    /// <see cref="ODataV40"/>. Only then may a plan write JSON itself: any other JSON (other parameters, versions) is the library's.
     /// </summary>
     public Metadata? PlannedJson { get; }
 
     /// <summary>The Content-Type the library gives that JSON: of the negotiated type, or as it rewrites a $format's.</summary>
     public string? PlannedContentType { get; }
 
-    private const string MinimalType = "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8";
-    private const string NoMetadataType = "application/json; odata.metadata=none; odata.streaming=true; charset=utf-8";
-    private const string FullMetadataType = "application/json; odata.metadata=full; odata.streaming=true; charset=utf-8";
 
     /// <summary>
     /// Whether the library answers OData 4.0: it answers the version of the request's OData-MaxVersion, else its OData-MinVersion,
@@ -70,58 +67,63 @@ public sealed class AnswerFormat
             return FormatLevel(format.ToString()) is var (level, type) && v40 ? new(Kind.Json, level, v40, full, type) : new(Kind.Json, plannedJson: null, v40, full);
         if (accepts.Any(a => a.MediaType.Equals(XlsxEntityWriter.MediaType, StringComparison.OrdinalIgnoreCase))) return new(Kind.Xlsx, plannedJson: null, v40);
         if (accepts.Any(a => a.MediaType.Equals(CsvOutputFormatter.MediaType, StringComparison.OrdinalIgnoreCase))) return new(Kind.Csv, plannedJson: null, v40);
-        return new(Kind.Json, v40 ? AcceptedLevel(request) : null, v40, full);
+        return v40 && AcceptedLevel(request) is var (accepted, negotiated) ? new(Kind.Json, accepted, v40, full, negotiated) : new(Kind.Json, plannedJson: null, v40, full);
     }
 
-    // The types that name the library's JSON at a level a plan writes (their parameters in this order, without spaces), and
-    // the Content-Type the library answers a $format of each with (it is not the negotiated one).
-    private static readonly Dictionary<string, (Metadata Level, string FormatType)> PlannedTypes = new(StringComparer.OrdinalIgnoreCase)
+    // The library's JSON named by a media type: application/json with at most odata.metadata (minimal, none, full) and
+    // odata.streaming (true, false), each once, and a q-value where allowed; their values as written (null when absent).
+    private static (Metadata Level, string? Metadata, string? Streaming)? JsonType(Microsoft.Net.Http.Headers.MediaTypeHeaderValue type, bool quality)
     {
-        ["application/json"] = (Metadata.Minimal, "application/json; charset=utf-8; odata.metadata=minimal"),
-        ["application/json;odata.metadata=minimal"] = (Metadata.Minimal, "application/json; odata.metadata=minimal; charset=utf-8"),
-        ["application/json;odata.metadata=minimal;odata.streaming=true"] = (Metadata.Minimal, MinimalType),
-        ["application/json;odata.metadata=none"] = (Metadata.None, "application/json; odata.metadata=none; charset=utf-8"),
-        ["application/json;odata.metadata=none;odata.streaming=true"] = (Metadata.None, NoMetadataType),
-        ["application/json;odata.metadata=full"] = (Metadata.Full, "application/json; odata.metadata=full; charset=utf-8"),
-        ["application/json;odata.metadata=full;odata.streaming=true"] = (Metadata.Full, FullMetadataType),
-    };
+        if (!type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)) return null;
+        string? metadata = null, streaming = null;
+        foreach (var parameter in type.Parameters)
+        {
+            var value = parameter.Value.ToString().ToLowerInvariant();
+            if (parameter.Name.Equals("odata.metadata", StringComparison.OrdinalIgnoreCase) && metadata is null && value is "minimal" or "none" or "full") metadata = value;
+            else if (parameter.Name.Equals("odata.streaming", StringComparison.OrdinalIgnoreCase) && streaming is null && value is "true" or "false") streaming = value;
+            else if (!(quality && parameter.Name.Equals("q", StringComparison.OrdinalIgnoreCase))) return null;
+        }
+        var level = metadata switch { "none" => Metadata.None, "full" => Metadata.Full, _ => Metadata.Minimal };
+        return (level, metadata, streaming);
+    }
 
-    // What a client may accept, besides those, for the library's minimal JSON to be the type content negotiation picks.
-    private static readonly HashSet<string> Wildcards = new(StringComparer.OrdinalIgnoreCase) { "*/*", "application/*" };
+    // The Content-Type of the negotiated JSON: its level and streaming named in full.
+    private static string NegotiatedType(Metadata level, string? streaming) =>
+        $"application/json; odata.metadata={level.ToString().ToLowerInvariant()}; odata.streaming={streaming ?? "true"}; charset=utf-8";
 
-    // The level of an Accept whose every type, its q-value aside, names the same level (a wildcard is minimal; no Accept
-    // at all too); a type refused with q=0, or levels mixed, leave the answer to the library's negotiation.
-    private static Metadata? AcceptedLevel(HttpRequest request)
+    // The level of an Accept whose every type, its q-value aside, names the same JSON (a wildcard, or no Accept at all, is
+    // the library's default), with its Content-Type; a type refused with q=0, another type, or two JSONs leave the answer to
+    // the library's negotiation.
+    private static (Metadata, string)? AcceptedLevel(HttpRequest request)
     {
-        if (request.Headers.Accept.Count == 0) return Metadata.Minimal;
+        if (request.Headers.Accept.Count == 0) return (Metadata.Minimal, NegotiatedType(Metadata.Minimal, null));
         if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepts)) return null;
-        Metadata? level = null;
+        (Metadata, string)? chosen = null;
         foreach (var accept in accepts)
         {
             if (accept.Quality is 0) return null;
-            var name = NameOf(accept, withoutQuality: true);
-            Metadata named;
-            if (Wildcards.Contains(name)) named = Metadata.Minimal;
-            else if (PlannedTypes.TryGetValue(name, out var planned)) named = planned.Level;
+            (Metadata, string) named;
+            if ((accept.MediaType.Equals("*/*", StringComparison.Ordinal) || accept.MediaType.Equals("application/*", StringComparison.OrdinalIgnoreCase))
+                && accept.Parameters.All(p => p.Name.Equals("q", StringComparison.OrdinalIgnoreCase)))
+                named = (Metadata.Minimal, NegotiatedType(Metadata.Minimal, null));
+            else if (JsonType(accept, quality: true) is var (level, _, streaming)) named = (level, NegotiatedType(level, streaming));
             else return null;
-            if (level is { } other && other != named) return null;
-            level = named;
+            if (chosen is { } other && other != named) return null;
+            chosen = named;
         }
-        return level;
+        return chosen;
     }
 
-    // The level of a $format that is "json" (the library's name for its default type, in lower case only) or one of those
-    // types exactly, with the Content-Type the library answers it with.
+    // The level of a $format that is "json" (the library's name for its default type, in lower case only) or that JSON, with
+    // the Content-Type the library answers it with: the parameters given, metadata first, then the charset, then the default
+    // metadata when none was given ("application/json; charset=utf-8; odata.metadata=minimal").
     private static (Metadata, string)? FormatLevel(string format)
     {
         if (format == "json") format = "application/json";
-        return Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(format, out var type) && PlannedTypes.TryGetValue(NameOf(type, withoutQuality: false), out var planned)
-            ? planned : null;
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(format, out var type) || JsonType(type, quality: false) is not var (level, metadata, streaming)) return null;
+        return (level, "application/json" + (metadata is null ? "" : "; odata.metadata=" + metadata) + (streaming is null ? "" : "; odata.streaming=" + streaming)
+            + "; charset=utf-8" + (metadata is null ? "; odata.metadata=minimal" : ""));
     }
-
-    private static string NameOf(Microsoft.Net.Http.Headers.MediaTypeHeaderValue type, bool withoutQuality) =>
-        string.Join(";", type.Parameters.Where(p => !withoutQuality || !p.Name.Equals("q", StringComparison.OrdinalIgnoreCase))
-            .Select(p => $"{p.Name}={p.Value}").Prepend(type.MediaType.ToString()));
 
     private static bool AnswersODataV40(HttpRequest request)
     {

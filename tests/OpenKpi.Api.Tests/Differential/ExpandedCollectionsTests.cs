@@ -85,6 +85,9 @@ public sealed class ExpandedCollectionsTests(ExpandedCollectionsTests.Hosts host
     [InlineData("/odata/Targets?$select=Id,Lower,Comparator,Year,IsHeading,LeadAgencyIds&$expand=Province($select=Name),LeadAgencies&$top=30&$format=application/json;odata.metadata=full;odata.streaming=true")]
     [InlineData("/odata/Provinces?$expand=Targets($select=Id;$expand=Indicator($expand=Unit)),Documents&$top=2&$count=true&$format=application/json;odata.metadata=full")]
     [InlineData("/odata/Documents?$top=20&$format=application/json;odata.metadata=full")]
+    [InlineData("/odata/Indicators?$expand=Targets($top=150;$count=true)&$top=3&$format=application/json;odata.streaming=false;odata.metadata=full")]
+    [InlineData("/odata/Indicators?$expand=Targets&$top=3&$format=application/json;odata.streaming=false")]
+    [InlineData("/odata/Indicators?$expand=Targets&$top=3&$format=application/json;odata.metadata=NONE;odata.streaming=TRUE")]
     [InlineData("/odata/Units?$format=application/json;odata.metadata=full")]
     [InlineData("/odata/Indicators('active-cooperatives')/Targets?$top=5&$expand=Document&$format=application/json;odata.metadata=full")]
     public async Task APageWithExpandedCollectionsIsTheLibrarysAnswer(string url)
