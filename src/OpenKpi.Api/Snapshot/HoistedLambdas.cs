@@ -22,13 +22,6 @@ internal static class HoistedLambdas
         return hoister.Variables.Count == 0 ? body : Expression.Block(rewritten.Type, hoister.Variables, [.. hoister.Assignments, rewritten]);
     }
 
-    /// <summary>
-    /// <paramref name="lambda"/> compiled with its nested lambdas made once, when it is compiled, for a delegate called once
-    /// a row (a nested page's $filter).
-    /// </summary>
-    public static TDelegate Compile<TDelegate>(Expression<TDelegate> lambda) where TDelegate : Delegate =>
-        Expression.Lambda<Func<TDelegate>>(Rewrite(lambda, [])).Compile()();
-
     private sealed class Hoister(IReadOnlyCollection<ParameterExpression> outer) : ExpressionVisitor
     {
         public List<ParameterExpression> Variables { get; } = [];

@@ -198,23 +198,23 @@ public sealed class JsonPageWriter
         new() { HandleNullPropagation = Microsoft.AspNetCore.OData.Query.HandleNullPropagationOption.True };
 
     // The nested $filter as the library binds it (its filter binder), made safe as every query is (checked arithmetic,
-    // the budget's guard on collections), compiled for this answer.
+    // the budget's guard on collections) and compiled once for its shape, as every query is.
     private static Func<object, bool> Filter(FilterClause clause, Type element, HttpRequest request, Microsoft.AspNetCore.OData.Query.Expressions.QueryBinderContext context)
     {
         var binder = request.GetRouteServices().GetRequiredService<Microsoft.AspNetCore.OData.Query.Expressions.IFilterBinder>();
-        var predicate = (LambdaExpression)SafeEvaluation.Apply(binder.BindFilter(clause, context));
+        var predicate = binder.BindFilter(clause, context);
         var entity = Expression.Parameter(typeof(object));
-        return HoistedLambdas.Compile(Expression.Lambda<Func<object, bool>>(Expression.Invoke(predicate, Expression.Convert(entity, element)), entity));
+        return (Func<object, bool>)SnapshotQueryProvider.Instance.Execute(Expression.Lambda<Func<object, bool>>(Expression.Invoke(predicate, Expression.Convert(entity, element)), entity))!;
     }
 
-    // The nested $orderby as the library binds it (its order-by binder over the collection, after the $filter), compiled for this answer.
+    // The nested $orderby as the library binds it (its order-by binder over the collection, after the $filter), compiled once for its shape.
     private static Func<IEnumerable, IEnumerable> Order(OrderByClause clause, Type element, HttpRequest request, Microsoft.AspNetCore.OData.Query.Expressions.QueryBinderContext context)
     {
         var binder = request.GetRouteServices().GetRequiredService<Microsoft.AspNetCore.OData.Query.Expressions.IOrderByBinder>();
         var items = Expression.Parameter(typeof(IEnumerable));
         var typed = Expression.Call(typeof(Enumerable), nameof(Enumerable.Cast), [element], items);
-        var ordered = SafeEvaluation.Apply(Microsoft.AspNetCore.OData.Query.Expressions.BinderExtensions.ApplyBind(binder, typed, clause, context, alreadyOrdered: false));
-        return HoistedLambdas.Compile(Expression.Lambda<Func<IEnumerable, IEnumerable>>(Expression.Convert(ordered, typeof(IEnumerable)), items));
+        var ordered = Microsoft.AspNetCore.OData.Query.Expressions.BinderExtensions.ApplyBind(binder, typed, clause, context, alreadyOrdered: false);
+        return (Func<IEnumerable, IEnumerable>)SnapshotQueryProvider.Instance.Execute(Expression.Lambda<Func<IEnumerable, IEnumerable>>(Expression.Convert(ordered, typeof(IEnumerable)), items))!;
     }
 
     // The query of a nested page's link, with its $skip, as the library writes it: the expansion's options put in a URI by
@@ -446,8 +446,19 @@ public sealed class JsonPageWriter
         private static void WriteValue(Utf8JsonWriter writer, bool? value) { if (value is { } v) writer.WriteBooleanValue(v); else writer.WriteNullValue(); }
         private static void WriteValue(Utf8JsonWriter writer, decimal value) => writer.WriteNumberValue(value);
         private static void WriteValue(Utf8JsonWriter writer, decimal? value) { if (value is { } v) writer.WriteNumberValue(v); else writer.WriteNullValue(); }
-        private static void WriteEnum<T>(Utf8JsonWriter writer, T value) where T : struct, Enum => writer.WriteStringValue(value.ToString());
-        private static void WriteNullableEnum<T>(Utf8JsonWriter writer, T? value) where T : struct, Enum { if (value is { } v) writer.WriteStringValue(v.ToString()); else writer.WriteNullValue(); }
+        private static void WriteEnum<T>(Utf8JsonWriter writer, T value) where T : struct, Enum => writer.WriteStringValue(EnumNames<T>.Of(value));
+        private static void WriteNullableEnum<T>(Utf8JsonWriter writer, T? value) where T : struct, Enum { if (value is { } v) writer.WriteStringValue(EnumNames<T>.Of(v)); else writer.WriteNullValue(); }
+
+        // A member's name, encoded once: ToString boxed the value and made a new string for every row (~6.7 MB a page of
+        // indicators with their targets); a value no member names is written as ToString writes it.
+        private static class EnumNames<T> where T : struct, Enum
+        {
+            private static readonly Dictionary<T, JsonEncodedText> Names = Enum.GetValues<T>().Distinct()
+                .ToDictionary(v => v, v => JsonEncodedText.Encode(v.ToString(), JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
+
+            public static JsonEncodedText Of(T value) =>
+                Names.TryGetValue(value, out var name) ? name : JsonEncodedText.Encode(value.ToString(), JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        }
 
         private static void WriteValue(Utf8JsonWriter writer, object? value)
         {
