@@ -12,13 +12,13 @@ public sealed class AnswerFormat
     /// <summary>The metadata levels of OData 4.0 JSON a plan writes as the library does.</summary>
     public enum Metadata { Minimal, None, Full }
 
-    private static readonly AnswerFormat Library = new(Kind.Json, plannedJson: null, odataV40: false);
+    private static readonly AnswerFormat Library = new(Kind.Json, planned: null, odataV40: false);
 
-    private AnswerFormat(Kind format, Metadata? plannedJson, bool odataV40, bool fullMetadata = false, string? plannedType = null)
+    private AnswerFormat(Kind format, (Metadata Level, string ContentType)? planned, bool odataV40, bool fullMetadata = false)
     {
         Format = format;
-        PlannedJson = plannedJson;
-        PlannedContentType = plannedJson is null ? null : plannedType;
+        PlannedJson = planned?.Level;
+        PlannedContentType = planned?.ContentType;
         ODataV40 = odataV40;
         FullMetadata = fullMetadata;
     }
@@ -64,10 +64,10 @@ public sealed class AnswerFormat
             || request.Query["$format"].ToString().Contains("odata.metadata=full", StringComparison.OrdinalIgnoreCase);
         // A $format left after the rewriting is json (or xml, of $metadata), and the library honours it over Accept.
         if (request.Query.TryGetValue("$format", out var format))
-            return FormatLevel(format.ToString()) is var (level, type) && v40 ? new(Kind.Json, level, v40, full, type) : new(Kind.Json, plannedJson: null, v40, full);
-        if (accepts.Any(a => a.MediaType.Equals(XlsxEntityWriter.MediaType, StringComparison.OrdinalIgnoreCase))) return new(Kind.Xlsx, plannedJson: null, v40);
-        if (accepts.Any(a => a.MediaType.Equals(CsvOutputFormatter.MediaType, StringComparison.OrdinalIgnoreCase))) return new(Kind.Csv, plannedJson: null, v40);
-        return v40 && AcceptedLevel(request) is var (accepted, negotiated) ? new(Kind.Json, accepted, v40, full, negotiated) : new(Kind.Json, plannedJson: null, v40, full);
+            return new(Kind.Json, v40 ? FormatLevel(format.ToString()) : null, v40, full);
+        if (accepts.Any(a => a.MediaType.Equals(XlsxEntityWriter.MediaType, StringComparison.OrdinalIgnoreCase))) return new(Kind.Xlsx, planned: null, v40);
+        if (accepts.Any(a => a.MediaType.Equals(CsvOutputFormatter.MediaType, StringComparison.OrdinalIgnoreCase))) return new(Kind.Csv, planned: null, v40);
+        return new(Kind.Json, v40 ? AcceptedLevel(request) : null, v40, full);
     }
 
     // The library's JSON named by a media type: application/json with at most odata.metadata (minimal, none, full) and

@@ -191,8 +191,8 @@ public sealed class CsvEntityWriter
 
         private static bool IsEnum(Type type) => (Nullable.GetUnderlyingType(type) ?? type).IsEnum;
 
-        // (object row) => ((T)row).Property, typed, so that a number is read without boxing; an enum read as its name,
-        // a constant of a switch over its members (as CsvTable formats it, without a box and a new string a cell).
+        // (object row) => ((T)row).Property, typed, so that a number is read without boxing; an enum read as its name
+        // (EnumNames: as CsvTable formats it, without a box and a new string a cell).
         private static Delegate Getter(Type type, PropertyInfo property)
         {
             var row = Expression.Parameter(typeof(object));
@@ -201,9 +201,7 @@ public sealed class CsvEntityWriter
             {
                 var nullable = Nullable.GetUnderlyingType(property.PropertyType) is not null;
                 var member = nullable ? Expression.Property(value, "Value") : value;
-                var named = Expression.Switch(member, Expression.Call(member, typeof(object).GetMethod(nameof(ToString))!),
-                    [.. Enum.GetValues(member.Type).Cast<object>().DistinctBy(v => Convert.ToInt64(v, CultureInfo.InvariantCulture))
-                        .Select(v => Expression.SwitchCase(Expression.Constant(v.ToString(), typeof(string)), Expression.Constant(v, member.Type)))]);
+                var named = Expression.Call(typeof(EnumNames<>).MakeGenericType(member.Type).GetMethod(nameof(EnumNames<DayOfWeek>.Of))!, member);
                 value = nullable ? Expression.Condition(Expression.Property(value, "HasValue"), named, Expression.Constant(null, typeof(string))) : named;
             }
             return Expression.Lambda(typeof(Func<,>).MakeGenericType(typeof(object), value.Type), value, row).Compile();

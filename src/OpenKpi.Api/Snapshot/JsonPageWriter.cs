@@ -172,9 +172,11 @@ public sealed class JsonPageWriter
     /// (no link when its $top is within a page).
     /// </summary>
     internal sealed record Collection(Func<object, IEnumerable?> Items, Func<object, bool>? Filter, Func<IEnumerable, IEnumerable>? Order,
-        int? Skip, int? Top, bool Count, string SetName, Func<object, string> ParentKey, JsonEncodedText CountName, JsonEncodedText NextLinkName, string? NextQuery)
+        int? Skip, int? Top, bool Count, string SetName, Func<object, string> ParentKey, string Name, string? NextQuery)
     {
-        public JsonEncodedText TypeName { get; } = JsonEncodedText.Encode(NextLinkName.ToString().Replace("@odata.nextLink", "@odata.type"), JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public JsonEncodedText CountName { get; } = JsonEncodedText.Encode(Name + "@odata.count", JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public JsonEncodedText TypeName { get; } = JsonEncodedText.Encode(Name + "@odata.type", JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public JsonEncodedText NextLinkName { get; } = JsonEncodedText.Encode(Name + "@odata.nextLink", JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
     }
 
     // The nested page's filter and link; null for a composite or non-string key, or when a key of the set would need
@@ -189,8 +191,7 @@ public sealed class JsonPageWriter
         var filter = item.FilterOption is { } clause ? Filter(clause, element, request, binding) : null;
         var order = item.OrderByOption is { } ordering ? Order(ordering, element, request, binding) : null;
         return new Collection(e => navigate(e) as IEnumerable, filter, order, (int?)item.SkipOption, (int?)item.TopOption, item.CountOption == true, set.Name, parentKeyOf,
-            JsonEncodedText.Encode(navigation.Name + "@odata.count", JavaScriptEncoder.UnsafeRelaxedJsonEscaping),
-            JsonEncodedText.Encode(navigation.Name + "@odata.nextLink", JavaScriptEncoder.UnsafeRelaxedJsonEscaping), NextQuery(item, set, navigation, request, model));
+            navigation.Name, NextQuery(item, set, navigation, request, model));
     }
 
     // The query's null propagation, as KpiQueryAttribute applies every query with.
@@ -448,17 +449,6 @@ public sealed class JsonPageWriter
         private static void WriteValue(Utf8JsonWriter writer, decimal? value) { if (value is { } v) writer.WriteNumberValue(v); else writer.WriteNullValue(); }
         private static void WriteEnum<T>(Utf8JsonWriter writer, T value) where T : struct, Enum => writer.WriteStringValue(EnumNames<T>.Of(value));
         private static void WriteNullableEnum<T>(Utf8JsonWriter writer, T? value) where T : struct, Enum { if (value is { } v) writer.WriteStringValue(EnumNames<T>.Of(v)); else writer.WriteNullValue(); }
-
-        // A member's name, encoded once: ToString boxed the value and made a new string for every row (~6.7 MB a page of
-        // indicators with their targets); a value no member names is written as ToString writes it.
-        private static class EnumNames<T> where T : struct, Enum
-        {
-            private static readonly Dictionary<T, JsonEncodedText> Names = Enum.GetValues<T>().Distinct()
-                .ToDictionary(v => v, v => JsonEncodedText.Encode(v.ToString(), JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
-
-            public static JsonEncodedText Of(T value) =>
-                Names.TryGetValue(value, out var name) ? name : JsonEncodedText.Encode(value.ToString(), JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
-        }
 
         private static void WriteValue(Utf8JsonWriter writer, object? value)
         {
