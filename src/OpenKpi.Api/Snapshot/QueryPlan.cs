@@ -76,6 +76,8 @@ public sealed class QueryPlan
             {
                 queryable = narrowed.Targets.AsSnapshotQuery();
                 if (narrowed.Exact) answered = AllowedQueryOptions.Filter;
+                // A /$count of that list is its length, which the library's count reads without walking it (QueryShape).
+                if (narrowed.Exact && options.Context.Path?.LastSegment is CountSegment) skipped |= AllowedQueryOptions.Filter;
             }
         }
         // $search is answered from the snapshot's search index (without $orderby, matches that agree with the terms' marks as
