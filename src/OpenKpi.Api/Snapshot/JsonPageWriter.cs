@@ -294,7 +294,7 @@ public sealed class JsonPageWriter
                     var page = new List<object>();
                     IEnumerable<object> items = (collection.Items(rows[i]!) ?? Array.Empty<object>()).Cast<object>();
                     if (collection.Filter is { } filter) items = items.Where(filter);
-                    long? count = collection.Count ? (items.TryGetNonEnumeratedCount(out var known) ? known : items.LongCount()) : null;
+                    long? count = collection.Count ? EnumerableMethods.LongCount(items) : null;
                     if (collection.Order is { } order) items = order(items).Cast<object>();
                     if (collection.Skip is { } skip) items = items.Skip(skip);
                     if (collection.Top is { } top) items = items.Take(top);

@@ -92,15 +92,10 @@ internal sealed class QueryShape
         {
             if (node.Method.DeclaringType != typeof(Queryable)) return base.VisitMethodCall(node);
             var arguments = node.Arguments.Select(a => Unquote(Visit(a))).ToArray();
-            // /$count and $count=true ask LongCount, which Enumerable answers by walking even a list: a million targets' rows.
             if (node.Method.Name == nameof(Queryable.LongCount) && arguments.Length == 1)
-                return Expression.Call(LongCountMethod.MakeGenericMethod(node.Method.GetGenericArguments()), arguments);
+                return Expression.Call(EnumerableMethods.LongCountDefinition.MakeGenericMethod(node.Method.GetGenericArguments()), arguments);
             return Expression.Call(EnumerableTwin(node.Method), arguments);
         }
-
-        private static readonly MethodInfo LongCountMethod = typeof(ToEnumerable).GetMethod(nameof(LongCount), BindingFlags.NonPublic | BindingFlags.Static)!;
-
-        private static long LongCount<T>(IEnumerable<T> source) => source.TryGetNonEnumeratedCount(out var count) ? count : source.LongCount();
 
         private static Expression Unquote(Expression e) => e is UnaryExpression { NodeType: ExpressionType.Quote } quote ? quote.Operand : e;
 

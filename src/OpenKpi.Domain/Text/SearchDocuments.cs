@@ -13,12 +13,14 @@ public static class SearchDocuments
 {
     public static SearchDocument Of(object entity)
     {
-        var text = string.Join(" ", FieldsOf(entity));
+        var text = Joined(entity);
         return new SearchDocument(Normalise(text, fold: false), Normalise(text, fold: true));
     }
 
     /// <summary>One of the two texts of <see cref="Of"/>: a phrase is checked against one, and normalising is most of its cost.</summary>
-    public static string Text(object entity, bool fold) => Normalise(string.Join(" ", FieldsOf(entity)), fold);
+    public static string Text(object entity, bool fold) => Normalise(Joined(entity), fold);
+
+    private static string Joined(object entity) => string.Join(" ", FieldsOf(entity));
 
     /// <summary>
     /// A term as the search compares it: each run of letters and digits (with their marks), joined by one space, either
