@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.DependencyInjection;
 using OpenKpi.Api.Http;
 using OpenKpi.Api.Tests.Infrastructure;
@@ -46,15 +47,73 @@ public sealed class ResponseCacheTests(KpiApplication app)
     [Fact]
     public async Task RequestsArrivingTogetherComputeTheAnswerOnce()
     {
-        var url = Unique("Targets") + "&$format=csv";
-        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        // "Together" made certain: the first answer is not kept, and so its computation not over, until every request has
+        // reached the cache, and a moment more for the last to look and find it is being computed. Without the hold, a
+        // request the thread pool runs late can look before the first answer is kept and ask after it, and compute it again.
+        const int requests = 16;
+        var marker = Guid.NewGuid().ToString("N");
+        var arrivals = new Arrivals(marker, requests);
+        await using var held = new KpiApplication
         {
-            using var response = await app.CreateClient().GetAsync(url);
+            LastServices = services =>
+            {
+                services.Configure<OutputCacheOptions>(options => options.AddBasePolicy(arrivals));
+                var store = services.Last(s => s.ServiceType == typeof(IOutputCacheStore));
+                services.AddSingleton<IOutputCacheStore>(provider =>
+                    new StoreHeldUntilEveryArrival((IOutputCacheStore)store.ImplementationFactory!(provider), arrivals));
+            },
+        };
+        var url = $"/odata/Targets?$filter=Id ne '{marker}'&$format=csv";
+        var answers = await Task.WhenAll(Enumerable.Range(0, requests).Select(async _ =>
+        {
+            using var response = await held.CreateClient().GetAsync(url);
             return (Cache: Cache(response), Body: await response.Content.ReadAsByteArrayAsync());
         }));
 
+        Assert.Equal(requests, arrivals.Count);
         Assert.Single(answers, a => a.Cache == "MISS");
         Assert.All(answers, a => Assert.Equal(answers[0].Body, a.Body));
+    }
+
+    /// <summary>Counts the requests for the marked query that reached the output cache (a base policy runs for each before its lookup).</summary>
+    private sealed class Arrivals(string marker, int expected) : IOutputCachePolicy
+    {
+        private readonly TaskCompletionSource every = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int count;
+
+        public int Count => Volatile.Read(ref count);
+
+        public bool Marks(string text) => text.Contains(marker, StringComparison.OrdinalIgnoreCase);
+
+        public async Task Every()
+        {
+            await every.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.Delay(100);
+        }
+
+        ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
+        {
+            if (Marks(context.HttpContext.Request.QueryString.Value ?? "") && Interlocked.Increment(ref count) == expected) every.TrySetResult();
+            return ValueTask.CompletedTask;
+        }
+
+        ValueTask IOutputCachePolicy.ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellation) => ValueTask.CompletedTask;
+
+        ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation) => ValueTask.CompletedTask;
+    }
+
+    /// <summary>The output cache's own store, which keeps the marked query's answer only once every request for it has arrived.</summary>
+    private sealed class StoreHeldUntilEveryArrival(IOutputCacheStore inner, Arrivals arrivals) : IOutputCacheStore
+    {
+        public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
+
+        public async ValueTask SetAsync(string key, byte[] value, string[]? tags, TimeSpan validFor, CancellationToken cancellationToken)
+        {
+            if (arrivals.Marks(key)) await arrivals.Every();
+            await inner.SetAsync(key, value, tags, validFor, cancellationToken);
+        }
+
+        public ValueTask EvictByTagAsync(string tag, CancellationToken cancellationToken) => inner.EvictByTagAsync(tag, cancellationToken);
     }
 
     [Fact]
