@@ -10,6 +10,8 @@ namespace OpenKpi.Api.Catalogue;
 /// no database → build it from seeds; seeds changed, or the code that builds records from them → rebuild, but keep serving the existing database
 /// when the new seeds are invalid or the file system is read-only; a corrupt database or one of another
 /// schema → moved aside (never deleted) and rebuilt. Only "no usable database and invalid seeds" stops start-up.
+/// The seeds are known unchanged without reading them when every file has the length and last write the database recorded
+/// (<see cref="SeedReader.Stamp"/>); otherwise they are hashed.
 /// </summary>
 public sealed class CatalogueLoader(IOptions<CatalogueOptions> options, IHostEnvironment environment, TimeProvider clock, ILogger<CatalogueLoader> logger)
 {
@@ -18,16 +20,21 @@ public sealed class CatalogueLoader(IOptions<CatalogueOptions> options, IHostEnv
         var seeds = options.Value.ResolveSeedDirectory(environment.ContentRootPath);
         var database = options.Value.ResolveDatabasePath(environment.ContentRootPath);
         var started = Stopwatch.GetTimestamp();
-        // The seeds are hashed while the database is read and linked: both read every byte (430 MB of seeds at a million targets).
-        var seedVersion = Task.Run(() => (Version: SeedVersion(seeds), Done: Stopwatch.GetTimestamp()));
+        var stamp = Directory.Exists(seeds) ? SeedReader.Stamp(seeds) : null;
         var existing = ReadExisting(database);
         var read = Stopwatch.GetTimestamp();
+        // Seed files of the lengths and last writes the database recorded are the ones it was built from; others are hashed
+        // while the database is linked (430 MB of seeds at a million targets).
+        var asRecorded = existing is not null && stamp is not null && stamp == existing.Dataset.SeedStamp;
+        var seedVersion = asRecorded
+            ? Task.FromResult((Version: (string?)existing!.Dataset.Version, Done: read))
+            : Task.Run(() => (Version: SeedVersion(seeds), Done: Stopwatch.GetTimestamp()));
         // Linked before the seeds' hash is known, beside it: when it differs the database is rebuilt, and the snapshot dropped.
         var linked = existing is not null && existing.Dataset.Fingerprint == CatalogueFingerprint.Current ? existing.Link() : null;
         var hash = seedVersion.GetAwaiter().GetResult();
-        logger.LogDebug("Start-up's load: database read in {Read} ms, linked in {Link} ms; the seeds hashed beside them in {Hash} ms",
+        logger.LogDebug("Start-up's load: database read in {Read} ms, linked in {Link} ms; the seeds {Seeds} in {Hash} ms",
             (int)Stopwatch.GetElapsedTime(started, read).TotalMilliseconds, (int)Stopwatch.GetElapsedTime(read).TotalMilliseconds,
-            (int)Stopwatch.GetElapsedTime(started, hash.Done).TotalMilliseconds);
+            asRecorded ? "as recorded, not read," : "hashed beside them", (int)Stopwatch.GetElapsedTime(started, hash.Done).TotalMilliseconds);
         CatalogueSnapshot snapshot;
         if (existing is null)
         {
@@ -47,8 +54,9 @@ public sealed class CatalogueLoader(IOptions<CatalogueOptions> options, IHostEnv
             snapshot = Refresh(seeds, database, existing);
         }
         else snapshot = linked ?? existing.Link();
-        logger.LogInformation("Catalogue {Version} loaded from {Database}: {Targets} targets, {Indicators} indicators, {Entries} catalogue entries",
-            snapshot.Dataset.Version, database, snapshot.Targets.Count, snapshot.Indicators.Count, snapshot.CatalogueEntries.Count);
+        logger.LogInformation("Catalogue {Version} loaded from {Database}: {Targets} targets, {Indicators} indicators, {Entries} catalogue entries; the seeds {Seeds}",
+            snapshot.Dataset.Version, database, snapshot.Targets.Count, snapshot.Indicators.Count, snapshot.CatalogueEntries.Count,
+            asRecorded ? "as the database recorded them (each file's length and last write), not read" : "read");
         return snapshot;
     }
 

@@ -63,7 +63,7 @@ public static class SeedImporter
 
         return new CatalogueData
         {
-            Dataset = new DatasetInfo { Version = seeds.Version, ImportedAtUtc = importedAtUtc, Fingerprint = CatalogueFingerprint.Current },
+            Dataset = new DatasetInfo { Version = seeds.Version, SeedStamp = seeds.Stamp, ImportedAtUtc = importedAtUtc, Fingerprint = CatalogueFingerprint.Current },
             Provinces = seeds.Provinces.Select(p => p.Record)
                 .Select(p => new Province { Id = p.Id!, Name = p.Name!, NameEn = p.NameEn!, SuccessorId = p.SuccessorId, Note = p.Note }).ToList(),
             Documents = documents,
