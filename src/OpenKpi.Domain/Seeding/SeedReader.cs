@@ -48,7 +48,6 @@ public static class SeedReader
             return result;
         }
 
-        var stamp = Stamp(seedDirectory);   // before the files are read: a change while they are is then seen at the next start
         var set = new SeedSet
         {
             Provinces = ReadArray<ProvinceSeed>("provinces.json"),
@@ -62,6 +61,9 @@ public static class SeedReader
             CatalogueTables = ReadFolder<CatalogueTableSeed>("catalogue", single: true),
             Version = "pending",
         };
+        // The stamp before the hash: a file changed after its stamp is hashed again at the next start. (One changed while it was
+        // parsed was hashed after, as it has always been: its version is then of bytes other than its records.)
+        var stamp = Stamp(seedDirectory);
         return set with { Version = Version(seedDirectory), Stamp = stamp ?? "" };   // the files read, and the revision log beside them
     }
 

@@ -19,6 +19,6 @@ public sealed record SeedSet
     /// <summary>A hash of every seed file's bytes: the dataset version clients see.</summary>
     public required string Version { get; init; }
 
-    /// <summary>Each seed file's length and last write as they were read (<see cref="SeedReader.Stamp"/>); empty when one was too new to tell.</summary>
+    /// <summary>Each seed file's length and last write when they were hashed (<see cref="SeedReader.Stamp"/>); empty when one was too new to tell.</summary>
     public string Stamp { get; init; } = "";
 }
