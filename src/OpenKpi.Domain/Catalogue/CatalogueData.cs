@@ -32,7 +32,7 @@ public sealed record DatasetInfo
     /// <summary>A hash of the seed files: changes whenever the data does.</summary>
     public required string Version { get; init; }
 
-    /// <summary>The seed files' lengths and last writes when they were read (<see cref="Seeding.SeedReader.Stamp"/>): seeds that still match are not hashed again.</summary>
+    /// <summary>The seed files' lengths and last writes when they were hashed (<see cref="Seeding.SeedReader.Stamp"/>): seeds that still match are not hashed again.</summary>
     public string SeedStamp { get; init; } = "";
     public DateTime ImportedAtUtc { get; init; }
     public int Schema { get; init; } = CurrentSchema;

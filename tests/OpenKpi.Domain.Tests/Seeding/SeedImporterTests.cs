@@ -194,37 +194,25 @@ public sealed class SeedVersionTests
     [Fact]
     public void TheStampChangesWithAFilesLengthOrLastWriteAndIsNullWhileAFileIsNew()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "openkpi-stamp-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            foreach (var file in Directory.GetFiles(RepositoryPaths.Seeds, "*.json", SearchOption.AllDirectories))
-            {
-                var copy = Path.Combine(folder, Path.GetRelativePath(RepositoryPaths.Seeds, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-                File.Copy(file, copy);
-            }
-            var files = Directory.GetFiles(folder, "*.json", SearchOption.AllDirectories);
-            File.SetLastWriteTimeUtc(files[0], DateTime.UtcNow);   // a copy keeps its source's date; this one is written now
-            Assert.Null(SeedReader.Stamp(folder));   // just written: a write in the same tick could keep the date
+        using var seeds = new SeedCopy();
+        var folder = seeds.Directory;
+        var files = System.IO.Directory.GetFiles(folder, "*.json", SearchOption.AllDirectories);
+        File.SetLastWriteTimeUtc(files[0], DateTime.UtcNow);   // a copy keeps its source's date; this one is written now
+        Assert.Null(SeedReader.Stamp(folder));   // just written: a write in the same tick could keep the date
 
-            var settled = DateTime.UtcNow.AddHours(-1);
-            foreach (var file in files) File.SetLastWriteTimeUtc(file, settled);
-            var stamp = SeedReader.Stamp(folder);
-            Assert.NotNull(stamp);
-            Assert.Equal(stamp, SeedReader.Stamp(folder));
+        var settled = DateTime.UtcNow.AddHours(-1);
+        foreach (var file in files) File.SetLastWriteTimeUtc(file, settled);
+        var stamp = SeedReader.Stamp(folder);
+        Assert.NotNull(stamp);
+        Assert.Equal(stamp, SeedReader.Stamp(folder));
 
-            var indicators = Path.Combine(folder, "indicators.json");
-            File.SetLastWriteTimeUtc(indicators, settled.AddSeconds(-1));   // the same bytes, written at another time
-            var redated = SeedReader.Stamp(folder);
-            Assert.NotEqual(stamp, redated);
+        var indicators = seeds.PathOf("indicators.json");
+        File.SetLastWriteTimeUtc(indicators, settled.AddSeconds(-1));   // the same bytes, written at another time
+        var redated = SeedReader.Stamp(folder);
+        Assert.NotEqual(stamp, redated);
 
-            File.AppendAllText(indicators, " ");
-            File.SetLastWriteTimeUtc(indicators, settled.AddSeconds(-1));   // another length, at the same time
-            Assert.NotEqual(redated, SeedReader.Stamp(folder));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        File.AppendAllText(indicators, " ");
+        File.SetLastWriteTimeUtc(indicators, settled.AddSeconds(-1));   // another length, at the same time
+        Assert.NotEqual(redated, SeedReader.Stamp(folder));
     }
 }
