@@ -21,7 +21,6 @@ public sealed class CatalogueLoader(IOptions<CatalogueOptions> options, IHostEnv
         var database = options.Value.ResolveDatabasePath(environment.ContentRootPath);
         var started = Stopwatch.GetTimestamp();
         var stamp = Directory.Exists(seeds) ? SeedReader.Stamp(seeds) : null;
-        var uncollected = NoCollections.For(CatalogueStore.ImagePath(database));
         var existing = ReadExisting(database);
         var read = Stopwatch.GetTimestamp();
         // Seed files of the lengths and last writes the database recorded are the ones it was built from; others are hashed
@@ -33,11 +32,8 @@ public sealed class CatalogueLoader(IOptions<CatalogueOptions> options, IHostEnv
         // Linked before the seeds' hash is known, beside it: when it differs the database is rebuilt, and the snapshot dropped.
         var linked = existing is not null && existing.Dataset.Fingerprint == CatalogueFingerprint.Current ? existing.Link() : null;
         var hash = seedVersion.GetAwaiter().GetResult();
-        var linkedAt = Stopwatch.GetTimestamp();
-        var held = uncollected.End();
-        logger.LogDebug("Start-up's load: database read in {Read} ms, linked in {Link} ms, {Collections} ({Allocated} MB allocated) in {Collected} ms; the seeds {Seeds} in {Hash} ms",
-            (int)Stopwatch.GetElapsedTime(started, read).TotalMilliseconds, (int)Stopwatch.GetElapsedTime(read, linkedAt).TotalMilliseconds,
-            held ? "then collected once" : "collected as it went", uncollected.AllocatedBytes >> 20, (int)Stopwatch.GetElapsedTime(linkedAt).TotalMilliseconds,
+        logger.LogDebug("Start-up's load: database read in {Read} ms, linked in {Link} ms; the seeds {Seeds} in {Hash} ms",
+            (int)Stopwatch.GetElapsedTime(started, read).TotalMilliseconds, (int)Stopwatch.GetElapsedTime(read).TotalMilliseconds,
             asRecorded ? "as recorded, not read," : "hashed beside them", (int)Stopwatch.GetElapsedTime(started, hash.Done).TotalMilliseconds);
         CatalogueSnapshot snapshot;
         if (existing is null)

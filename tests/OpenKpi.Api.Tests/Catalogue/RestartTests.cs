@@ -48,26 +48,6 @@ public sealed class RestartTests : IDisposable
         Assert.DoesNotContain(second.Logs, l => l.Contains("building it from", StringComparison.Ordinal) || l.Contains("rebuilding", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task ReplicasRestartingAtOnceOnTheirDatabasesEachLoadItWithoutRebuilding()
-    {
-        // Built one after the other (kept: disposing one deletes its database), then started together: each reads and links
-        // its database while the other does (one in the runtime's no-collection region, the other collected as usual).
-        await using var builtFirst = new KpiApplication { SeedDirectory = _first.Seeds, DatabasePath = _first.Database };
-        await builtFirst.GetJson("/");
-        await using var builtSecond = new KpiApplication { SeedDirectory = _second.Seeds, DatabasePath = _second.Database };
-        await builtSecond.GetJson("/");
-        await using var one = new KpiApplication { SeedDirectory = _first.Seeds, DatabasePath = _first.Database };
-        await using var two = new KpiApplication { SeedDirectory = _second.Seeds, DatabasePath = _second.Database };
-        var answers = await Task.WhenAll(one.GetJson("/odata/Targets?$count=true&$top=0"), two.GetJson("/odata/Targets?$count=true&$top=0"));
-
-        var expected = OpenKpi.Domain.Seeding.SeedImporter.Load(_first.Seeds).Targets.Count;
-        Assert.All(answers, answer => Assert.Equal(expected, (int)answer["@odata.count"]!));
-        foreach (var replica in new[] { one, two })
-            Assert.DoesNotContain(replica.Logs, l => l.Contains("building it from", StringComparison.Ordinal) || l.Contains("rebuilding", StringComparison.Ordinal));
-        Assert.NotEqual(System.Runtime.GCLatencyMode.NoGCRegion, System.Runtime.GCSettings.LatencyMode);
-    }
-
     private const string NotRead = "the seeds as the database recorded them";
 
     [Fact]
