@@ -118,6 +118,13 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         {
             actionExecutedContext.Result = ODataErrors.Result(StatusCodes.Status410Gone, "StartOver", stale.Message);
         }
+        catch (Exception e) when (Unwrap(e) is Snapshot.SearchIndexPendingException pending)
+        {
+            var http = actionExecutedContext.HttpContext;
+            http.Response.Headers.RetryAfter = http.RequestServices.GetRequiredService<Http.QueryAdmission>().Options.RetryAfterSeconds
+                .ToString(System.Globalization.CultureInfo.InvariantCulture);
+            actionExecutedContext.Result = ODataErrors.Result(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", pending.Message);
+        }
         catch (Exception e) when (IsQueryFault(e))
         {
             actionExecutedContext.Result = Unreadable(Unwrap(e));

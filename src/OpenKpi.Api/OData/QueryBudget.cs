@@ -37,6 +37,12 @@ public sealed class QueryBudget
         _evaluating = true;
     }
 
+    /// <summary>What is left of the evaluation's time (none once it is out).</summary>
+    public TimeSpan Remaining => _evaluating ? TimeSpan.FromTicks(Math.Max(0, _deadline - Stopwatch.GetTimestamp()) * TimeSpan.TicksPerSecond / Stopwatch.Frequency) : TimeSpan.Zero;
+
+    /// <summary>Cancelled when the client has gone.</summary>
+    public CancellationToken Aborted => _aborted;
+
     /// <summary>The budget of the request being served on this flow, if any.</summary>
     public static QueryBudget? Current => Ambient.Value;
 

@@ -85,7 +85,7 @@ public sealed class QueryPlan
         if (options.Search is { SearchClause: { } clause })
         {
             var search = KpiSearchBinder.Parse(clause);
-            var index = catalogue.SearchIndexOf(queryable.ElementType);
+            var index = SearchIndex(catalogue, queryable.ElementType);
             var whole = SnapshotQueryExtensions.SourceOf(queryable) is { } source && index.Covers(source);
             queryable = SnapshotQueryExtensions.Over(queryable, index.Find(search, exactFirst: options.OrderBy is null, whole ? null : queryable));
             skipped |= AllowedQueryOptions.Search;
@@ -109,6 +109,22 @@ public sealed class QueryPlan
 
     // The entity set and the selection the page writer writes, when it writes this answer: OData 4.0 JSON with minimal metadata
     // (the library's default, certainly the type negotiation picks), of entities, no $apply, $compute or delta payload.
+    /// <summary>
+    /// The search index of <paramref name="type"/>'s set. It is built once, after start-up (seconds at a million targets): a
+    /// search waits for it within its time budget, and past that is asked to come back (503 with Retry-After), rather than
+    /// hold its thread until the index is done, however long the budget or the client's patience.
+    /// </summary>
+    internal static OpenKpi.Domain.Text.ISearchIndex SearchIndex(CatalogueSnapshot catalogue, Type type)
+    {
+        var built = catalogue.SearchIndexBuilt(type);
+        if (built.IsCompleted || QueryBudget.Current is not { } budget) return built.GetAwaiter().GetResult();
+        budget.Aborted.ThrowIfCancellationRequested();   // a client that has gone waits for nothing
+        if (!built.Wait((int)Math.Ceiling(budget.Remaining.TotalMilliseconds), budget.Aborted))
+            throw new SearchIndexPendingException(
+                $"The search index of {CatalogueSets.Of(type).Name} is still being built (it is built once, in the seconds after the service starts). Retry after the time in Retry-After.");
+        return built.GetAwaiter().GetResult();
+    }
+
     private static (IEdmEntitySet, JsonPageWriter.Selection)? JsonSelection(IQueryable queryable, ODataQueryOptions options, AnswerFormat format, CatalogueSnapshot catalogue)
     {
         var request = options.Request;
@@ -199,3 +215,6 @@ public sealed class PlannedQuery(IQueryable query, QueryPlan plan) : IQueryable
     public IQueryProvider Provider => Query.Provider;
     public IEnumerator GetEnumerator() => Plan.Enumerate(Query).GetEnumerator();
 }
+
+/// <summary>A search that came before its set's search index was built, and could not wait for it within its budget: a 503.</summary>
+public sealed class SearchIndexPendingException(string message) : Exception(message);

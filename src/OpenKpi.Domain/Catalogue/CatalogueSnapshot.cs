@@ -198,15 +198,21 @@ public sealed class CatalogueSnapshot
         };
     }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Lazy<Text.ISearchIndex>> _search = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Lazy<Task<Text.ISearchIndex>>> _search = new();
 
     /// <summary>The entity set whose entities are of <paramref name="entityType"/>.</summary>
     public System.Collections.IList EntitiesOf(Type entityType) => CatalogueSets.Of(entityType).Served(this);
 
-    /// <summary>The search index of the entity set of <paramref name="entityType"/>, built on first use.</summary>
-    public Text.ISearchIndex SearchIndexOf(Type entityType) =>
-        _search.GetOrAdd(entityType, type => new Lazy<Text.ISearchIndex>(() =>
-            (Text.ISearchIndex)Activator.CreateInstance(typeof(Text.SearchIndex<>).MakeGenericType(type), EntitiesOf(type))!)).Value;
+    /// <summary>The search index of the entity set of <paramref name="entityType"/>, built on first use (waiting for it if it is being built).</summary>
+    public Text.ISearchIndex SearchIndexOf(Type entityType) => SearchIndexBuilt(entityType).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// The search index of the entity set of <paramref name="entityType"/>, built once on the thread pool, on first use or by
+    /// <see cref="Warm"/> (seconds at a million targets): done when it is built, so that a request can wait for it for a while, not for ever.
+    /// </summary>
+    public Task<Text.ISearchIndex> SearchIndexBuilt(Type entityType) =>
+        _search.GetOrAdd(entityType, type => new Lazy<Task<Text.ISearchIndex>>(() => Task.Run(() =>
+            (Text.ISearchIndex)Activator.CreateInstance(typeof(Text.SearchIndex<>).MakeGenericType(type), EntitiesOf(type))!))).Value;
 
     /// <summary>Builds the indexes of the large sets (keys, years, search), so that the first query does not wait for them.</summary>
     public void Warm()
