@@ -83,7 +83,8 @@ public sealed class ODataQueryOptionsFilter(OperationExamples examples) : IOpera
         operation.Responses["406"] = new OpenApiResponse { Description = $"Accept names no format the API writes (application/json, text/csv, {Formatters.XlsxEntityWriter.MediaType})." };
         operation.Responses["414"] = new OpenApiResponse { Description = $"The URL is longer than MaxUrlLength ({QueryLimits.MaxUrlLength})." };
         operation.Responses["429"] = new OpenApiResponse { Description = "Too many requests from your address; Retry-After says when to try again." };
-        operation.Responses["503"] = new OpenApiResponse { Description = "The service is evaluating as many queries as it takes (Concurrency settings); Retry-After says when to try again." };
+        operation.Responses["503"] = new OpenApiResponse { Description = "The service is evaluating as many queries as it takes (Concurrency settings), " +
+            "or, in the seconds after it starts, a $search came before its set's search index was built; Retry-After says when to try again." };
     }
 
     private static OpenApiSchema CollectionEnvelope(IOpenApiSchema item) => new()
