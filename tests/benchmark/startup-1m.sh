@@ -47,8 +47,7 @@ for scale in "${scales[@]}"; do
   node "$bench/prepare.mjs" "http://127.0.0.1:$PORT" "$work/lists-$scale" --lists-only >/dev/null
   peak_rss "$api_pid" "$work/peak-$scale" & sampler=$!
   # Warmed first (and sampled through it), as run.sh does: a just-started process is still compiling its hot paths into
-  # their last tier, and at a million targets pauses once for the warm-up's compaction (332 requests/s, p99 130 ms, against
-  # 968 and 32 ms on the same build once warm).
+  # their last tier, and at a million targets pauses once for the warm-up's compaction.
   wrk -t2 -c8 -d"${WARM_SECONDS:-15}s" --timeout 10s -s "$bench/distinct.lua" "http://127.0.0.1:$PORT" -- "$work/lists-$scale/lists" >/dev/null
   mix=$(wrk -t2 -c8 -d"${LOAD_SECONDS}s" --timeout 10s --latency -s "$bench/distinct.lua" "http://127.0.0.1:$PORT" -- "$work/lists-$scale/lists")
   stop "$sampler"

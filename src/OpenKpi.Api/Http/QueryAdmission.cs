@@ -61,10 +61,14 @@ public sealed class QueryAdmission : IDisposable
         else StartBudget(context);
     }
 
+    /// <summary>Says in Retry-After when a 503 of this service is worth trying again.</summary>
+    public void SetRetryAfter(HttpContext context) =>
+        context.Response.Headers.RetryAfter = Options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The 503 of a full queue, with Retry-After and the setting that bounds it.</summary>
     public string Busy(HttpContext context, bool costly)
     {
-        context.Response.Headers.RetryAfter = Options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        SetRetryAfter(context);
         var (setting, permits, queue) = costly
             ? ("Concurrency:CostlyPermits", Options.CostlyPermits, Options.CostlyQueue)
             : ("Concurrency:QueryPermits", Options.QueryPermits, Options.QueryQueue);

@@ -121,8 +121,7 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         catch (Exception e) when (Unwrap(e) is Snapshot.SearchIndexPendingException pending)
         {
             var http = actionExecutedContext.HttpContext;
-            http.Response.Headers.RetryAfter = http.RequestServices.GetRequiredService<Http.QueryAdmission>().Options.RetryAfterSeconds
-                .ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.RequestServices.GetRequiredService<Http.QueryAdmission>().SetRetryAfter(http);
             actionExecutedContext.Result = ODataErrors.Result(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", pending.Message);
         }
         catch (Exception e) when (IsQueryFault(e))

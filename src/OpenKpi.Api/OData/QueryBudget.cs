@@ -38,7 +38,7 @@ public sealed class QueryBudget
     }
 
     /// <summary>What is left of the evaluation's time (none once it is out).</summary>
-    public TimeSpan Remaining => _evaluating ? TimeSpan.FromTicks(Math.Max(0, _deadline - Stopwatch.GetTimestamp()) * TimeSpan.TicksPerSecond / Stopwatch.Frequency) : TimeSpan.Zero;
+    public TimeSpan Remaining => _evaluating && Stopwatch.GetTimestamp() is var now && now < _deadline ? Stopwatch.GetElapsedTime(now, _deadline) : TimeSpan.Zero;
 
     /// <summary>Cancelled when the client has gone.</summary>
     public CancellationToken Aborted => _aborted;

@@ -107,8 +107,6 @@ public sealed class QueryPlan
         return new QueryPlan(queryable, skipped, narrowedRows, tracked ? pageSize : null);
     }
 
-    // The entity set and the selection the page writer writes, when it writes this answer: OData 4.0 JSON with minimal metadata
-    // (the library's default, certainly the type negotiation picks), of entities, no $apply, $compute or delta payload.
     /// <summary>
     /// The search index of <paramref name="type"/>'s set. It is built once, after start-up (seconds at a million targets): a
     /// search waits for it within its time budget, and past that is asked to come back (503 with Retry-After), rather than
@@ -125,6 +123,8 @@ public sealed class QueryPlan
         return built.GetAwaiter().GetResult();
     }
 
+    // The entity set and the selection the page writer writes, when it writes this answer: OData 4.0 JSON with minimal metadata
+    // (the library's default, certainly the type negotiation picks), of entities, no $apply, $compute or delta payload.
     private static (IEdmEntitySet, JsonPageWriter.Selection)? JsonSelection(IQueryable queryable, ODataQueryOptions options, AnswerFormat format, CatalogueSnapshot catalogue)
     {
         var request = options.Request;
