@@ -33,11 +33,7 @@ builder.Services.AddKpiDownloads();   // the whole dataset as one JSON file, as 
 builder.Services.AddKpiIndex();       // / as a page for people (server-rendered, no script) beside the JSON index
 
 var app = builder.Build();
-if (!app.TryLoadKpiCatalogue())              // fail at start-up, not on the first request
-{
-    await app.DisposeAsync();                  // flushes the console log queue, or the seed errors can be lost at exit
-    return 1;
-}
+var loaded = app.LoadKpiCatalogue();  // beside the server's start; requests wait for it, /health/ready answers 503 until then
 
 app.UseKpiHead();             // HEAD wherever GET works: the GET's status and headers, without its body
 app.UseKpiErrors();
@@ -53,7 +49,14 @@ app.MapKpiIndex();
 app.MapKpiDownloads();
 app.MapHealth();
 app.MapControllers();
-app.Run();
+await app.StartAsync();
+if (!await loaded)                    // fail at start-up, not on the first request
+{
+    await app.DisposeAsync();         // flushes the console log queue, or the seed errors can be lost at exit
+    return 1;
+}
+await app.WaitForShutdownAsync();
+await app.DisposeAsync();
 return 0;
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>

@@ -112,10 +112,40 @@ public static class CatalogueServiceExtensions
     }
 
     /// <summary>
-    /// Loads the catalogue before the first request. False, with every seed error logged, when there is
-    /// no usable database and the seeds cannot build one: the process then exits non-zero.
+    /// Begins loading the catalogue on the thread pool, so that the server starts beside it, and puts first in the pipeline
+    /// what holds requests until it is loaded: /health/live answers at once, /health/ready 503 until the catalogue is
+    /// loaded, and every other request waits for it. The task is false, with every seed error logged, when there is no
+    /// usable database and the seeds cannot build one: the process then exits non-zero.
     /// </summary>
-    public static bool TryLoadKpiCatalogue(this WebApplication app)
+    public static Task<bool> LoadKpiCatalogue(this WebApplication app)
+    {
+        var loaded = Task.Run(() => TryLoad(app));
+        app.Use(async (context, next) =>
+        {
+            if (!loaded.IsCompletedSuccessfully && !context.Request.Path.StartsWithSegments("/health/live")
+                && (context.Request.Path.StartsWithSegments("/health/ready") || !await Loaded(loaded, context.RequestAborted)))
+            {
+                if (context.RequestAborted.IsCancellationRequested) return;   // its client has gone
+                // As the health checks answer when they fail: not cached, plain text.
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.CacheControl = "no-store, no-cache";
+                context.RequestServices.GetRequiredService<Http.QueryAdmission>().SetRetryAfter(context);
+                await context.Response.WriteAsync("Unhealthy", context.RequestAborted);
+                return;
+            }
+            await next(context);
+        });
+        return loaded;
+    }
+
+    // Whether the catalogue loaded; false when the client leaves first, or the load failed (the process then stops).
+    private static async Task<bool> Loaded(Task<bool> loaded, CancellationToken aborted)
+    {
+        try { return await loaded.WaitAsync(aborted); }
+        catch (Exception) { return false; }
+    }
+
+    private static bool TryLoad(WebApplication app)
     {
         try
         {

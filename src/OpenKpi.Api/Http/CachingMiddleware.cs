@@ -13,7 +13,7 @@ namespace OpenKpi.Api.Http;
 /// downloads, files served with ranges, are given the same validators and evaluate the conditions (If-Range included)
 /// in ASP.NET Core's file results; they get their Cache-Control and Vary here.
 /// </summary>
-public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot catalogue)
+public sealed class CachingMiddleware(RequestDelegate next)
 {
     /// <summary>How long clients and proxies may reuse an answer without asking again.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
@@ -25,6 +25,8 @@ public sealed class CachingMiddleware(RequestDelegate next, CatalogueSnapshot ca
     {
         var request = context.Request;
         if (!HttpMethods.IsGet(request.Method) || !IsCacheable(request.Path)) return next(context);
+        // Taken here, not in the constructor or the signature: the pipeline is built, and /health/live answers, while it loads.
+        var catalogue = context.RequestServices.GetRequiredService<CatalogueSnapshot>();
 
         var etag = ETagOf(request, catalogue);
         var lastModified = LastModifiedOf(catalogue);

@@ -11,8 +11,12 @@ namespace OpenKpi.Api.Http;
 /// headers in Vary and the dataset's version. Requests for one key that arrive while its first answer is computed wait
 /// for it (the cache's locking); conditional requests are answered from the ETag and Last-Modified the entry was kept with.
 /// </summary>
-public sealed class ResponseCachePolicy(CatalogueSnapshot catalogue) : IOutputCachePolicy
+public sealed class ResponseCachePolicy(IServiceProvider services) : IOutputCachePolicy
 {
+    // Taken at the first request, not at construction: the output cache is set up while the catalogue still loads.
+    private CatalogueSnapshot? _catalogue;
+    private CatalogueSnapshot Catalogue => _catalogue ??= services.GetRequiredService<CatalogueSnapshot>();
+
     /// <summary>Says whether an answer came from the cache (HIT) or was computed and may be kept (MISS).</summary>
     public const string Header = "X-Cache";
 
@@ -39,7 +43,7 @@ public sealed class ResponseCachePolicy(CatalogueSnapshot catalogue) : IOutputCa
         key.VaryByValues["host"] = request.Host.Value ?? "";   // as sent: VaryByHost ignores its case, the links in the answer keep it
         key.QueryKeys = "*";
         key.HeaderNames = RequestKey.VaryHeaders;
-        key.VaryByValues["dataset"] = catalogue.Dataset.Version;
+        key.VaryByValues["dataset"] = Catalogue.Dataset.Version;
         context.HttpContext.Response.OnStarting(SayComputed, context.HttpContext.Response);
         return ValueTask.CompletedTask;
     }
@@ -76,7 +80,7 @@ public sealed class ResponseCachePolicy(CatalogueSnapshot catalogue) : IOutputCa
         response.Headers.Remove(HeaderNames.Age);
         response.Headers.Date = HeaderUtilities.FormatDate(DateTimeOffset.UtcNow);
         // The cache's 304 carries Cache-Control, Date, ETag and Vary (RFC 9110 §15.4.5); the API's 304s also carry the other validator.
-        if (response.StatusCode == StatusCodes.Status304NotModified) response.GetTypedHeaders().LastModified = CachingMiddleware.LastModifiedOf(catalogue);
+        if (response.StatusCode == StatusCodes.Status304NotModified) response.GetTypedHeaders().LastModified = CachingMiddleware.LastModifiedOf(Catalogue);
         return Task.CompletedTask;
     }
 }

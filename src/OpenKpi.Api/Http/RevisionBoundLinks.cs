@@ -10,7 +10,7 @@ namespace OpenKpi.Api.Http;
 /// replica of another revision during a rolling update, say — answers 410 Gone saying to start over, never a page of other
 /// data. A client may also name the revision itself, to be answered only from the one it cited.
 /// </summary>
-public sealed class RevisionBoundLinks(RequestDelegate next, CatalogueSnapshot catalogue)
+public sealed class RevisionBoundLinks(RequestDelegate next)
 {
     public const string Parameter = "revision";
 
@@ -18,7 +18,8 @@ public sealed class RevisionBoundLinks(RequestDelegate next, CatalogueSnapshot c
     {
         var request = context.Request;
         if (!request.Path.StartsWithSegments("/odata", StringComparison.OrdinalIgnoreCase)) return next(context);
-        var served = catalogue.LatestRevision?.Id;
+        // Taken here, not in the constructor: the pipeline is built while the catalogue loads.
+        var served = context.RequestServices.GetRequiredService<CatalogueSnapshot>().LatestRevision?.Id;
         if (request.Query.TryGetValue(Parameter, out var named))
         {
             return named.ToString() == served ? next(context) : ODataErrors.Write(context, StatusCodes.Status410Gone, "StartOver", served is null

@@ -17,7 +17,9 @@ namespace OpenKpi.Api.OpenApi;
 public sealed record OperationExample(string? Key, string? Filter, string? OrderBy, string? Select, string? Expand, string? Search);
 
 /// <summary>Computes <see cref="OperationExample"/>s from the EDM model and the catalogue the API serves.</summary>
-public sealed partial class OperationExamples(CatalogueSnapshot catalogue, IOptions<ODataOptions> odata)
+// The catalogue is taken when an example is asked for, not at construction: Swashbuckle's middleware builds this for every
+// request, /health/live too, and the catalogue may still be loading.
+public sealed partial class OperationExamples(IServiceProvider services, IOptions<ODataOptions> odata)
 {
     private readonly IEdmModel model = EdmSchemaFilter.Model(odata.Value);
 
@@ -27,7 +29,7 @@ public sealed partial class OperationExamples(CatalogueSnapshot catalogue, IOpti
         var match = Route().Match(relativePath);
         if (!match.Success) throw new InvalidOperationException($"No example for the route {relativePath}.");
         var set = model.EntityContainer.FindEntitySet(match.Groups["set"].Value);
-        var rows = ((IEnumerable)typeof(CatalogueSnapshot).GetProperty(set.Name)!.GetValue(catalogue)!).Cast<object>().ToList();
+        var rows = ((IEnumerable)typeof(CatalogueSnapshot).GetProperty(set.Name)!.GetValue(services.GetRequiredService<CatalogueSnapshot>())!).Cast<object>().ToList();
         if (!match.Groups["key"].Success) return From(set.EntityType, null, rows.FirstOrDefault());
 
         if (!match.Groups["nav"].Success) return From(set.EntityType, rows.Count > 0 ? KeyOf(set.EntityType, rows[0]) : null, rows.FirstOrDefault());
