@@ -122,18 +122,19 @@ public static class CatalogueServiceExtensions
         var loaded = Task.Run(() => TryLoad(app));
         app.Use(async (context, next) =>
         {
-            if (!loaded.IsCompletedSuccessfully && !context.Request.Path.StartsWithSegments("/health/live")
-                && (context.Request.Path.StartsWithSegments("/health/ready") || !await Loaded(loaded, context.RequestAborted)))
+            var path = context.Request.Path;
+            if (loaded is { IsCompletedSuccessfully: true, Result: true } || path.StartsWithSegments("/health/live")
+                || (!path.StartsWithSegments("/health/ready") && await Loaded(loaded, context.RequestAborted)))
             {
-                if (context.RequestAborted.IsCancellationRequested) return;   // its client has gone
-                // As the health checks answer when they fail: not cached, plain text.
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                context.Response.Headers.CacheControl = "no-store, no-cache";
-                context.RequestServices.GetRequiredService<Http.QueryAdmission>().SetRetryAfter(context);
-                await context.Response.WriteAsync("Unhealthy", context.RequestAborted);
+                await next(context);
                 return;
             }
-            await next(context);
+            if (context.RequestAborted.IsCancellationRequested) return;   // its client has gone
+            // As the health checks answer when they fail: not cached, plain text.
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.CacheControl = "no-store, no-cache";
+            context.RequestServices.GetRequiredService<Http.QueryAdmission>().SetRetryAfter(context);
+            await context.Response.WriteAsync("Unhealthy", context.RequestAborted);
         });
         return loaded;
     }

@@ -11,11 +11,10 @@ namespace OpenKpi.Api.Http;
 /// headers in Vary and the dataset's version. Requests for one key that arrive while its first answer is computed wait
 /// for it (the cache's locking); conditional requests are answered from the ETag and Last-Modified the entry was kept with.
 /// </summary>
-public sealed class ResponseCachePolicy(IServiceProvider services) : IOutputCachePolicy
+public sealed class ResponseCachePolicy : IOutputCachePolicy
 {
-    // Taken at the first request, not at construction: the output cache is set up while the catalogue still loads.
-    private CatalogueSnapshot? _catalogue;
-    private CatalogueSnapshot Catalogue => _catalogue ??= services.GetRequiredService<CatalogueSnapshot>();
+    // The request's, not the constructor's: the output cache is set up while the catalogue still loads.
+    private static CatalogueSnapshot CatalogueOf(HttpContext http) => http.RequestServices.GetRequiredService<CatalogueSnapshot>();
 
     /// <summary>Says whether an answer came from the cache (HIT) or was computed and may be kept (MISS).</summary>
     public const string Header = "X-Cache";
@@ -43,7 +42,7 @@ public sealed class ResponseCachePolicy(IServiceProvider services) : IOutputCach
         key.VaryByValues["host"] = request.Host.Value ?? "";   // as sent: VaryByHost ignores its case, the links in the answer keep it
         key.QueryKeys = "*";
         key.HeaderNames = RequestKey.VaryHeaders;
-        key.VaryByValues["dataset"] = Catalogue.Dataset.Version;
+        key.VaryByValues["dataset"] = CatalogueOf(context.HttpContext).Dataset.Version;
         context.HttpContext.Response.OnStarting(SayComputed, context.HttpContext.Response);
         return ValueTask.CompletedTask;
     }
@@ -71,7 +70,7 @@ public sealed class ResponseCachePolicy(IServiceProvider services) : IOutputCach
         return Task.CompletedTask;
     }
 
-    private Task AsServedFromCache(object state)
+    private static Task AsServedFromCache(object state)
     {
         var response = (HttpResponse)state;
         response.Headers[Header] = "HIT";
@@ -80,7 +79,7 @@ public sealed class ResponseCachePolicy(IServiceProvider services) : IOutputCach
         response.Headers.Remove(HeaderNames.Age);
         response.Headers.Date = HeaderUtilities.FormatDate(DateTimeOffset.UtcNow);
         // The cache's 304 carries Cache-Control, Date, ETag and Vary (RFC 9110 §15.4.5); the API's 304s also carry the other validator.
-        if (response.StatusCode == StatusCodes.Status304NotModified) response.GetTypedHeaders().LastModified = CachingMiddleware.LastModifiedOf(Catalogue);
+        if (response.StatusCode == StatusCodes.Status304NotModified) response.GetTypedHeaders().LastModified = CachingMiddleware.LastModifiedOf(CatalogueOf(response.HttpContext));
         return Task.CompletedTask;
     }
 }
