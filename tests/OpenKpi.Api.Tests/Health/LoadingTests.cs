@@ -17,6 +17,7 @@ public sealed class LoadingTests
         var loading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var app = new KpiApplication
         {
+            AwaitReady = false,
             // The load as the application does it, held until the test lets it go.
             LastServices = services => services.AddSingleton(sp =>
             {

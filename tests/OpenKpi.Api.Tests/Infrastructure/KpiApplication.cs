@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace OpenKpi.Api.Tests.Infrastructure;
@@ -38,10 +39,36 @@ public sealed class KpiApplication : WebApplicationFactory<Program>
     /// <summary>Services registered after everything else, the server's own included (UseKestrel adds Kestrel's again, after the application's).</summary>
     public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? LastServices { get; init; }
 
+    /// <summary>
+    /// Whether the first client waits until /health/ready answers 200, as a load balancer does: the server starts beside the
+    /// catalogue's load, and the tests are of a ready replica (LoadingTests, of one that is loading, turns this off).
+    /// </summary>
+    public bool AwaitReady { get; init; } = true;
+
     protected override Microsoft.Extensions.Hosting.IHost CreateHost(Microsoft.Extensions.Hosting.IHostBuilder builder)
     {
         if (LastServices is { } last) builder.ConfigureServices((_, services) => last(services));
-        return base.CreateHost(builder);
+        var host = base.CreateHost(builder);
+        if (AwaitReady) Task.Run(() => WaitUntilReady(host)).GetAwaiter().GetResult();
+        return host;
+    }
+
+    private static async Task WaitUntilReady(Microsoft.Extensions.Hosting.IHost host)
+    {
+        // In memory (TestServer) or over a socket (the tests that use Kestrel).
+        var server = host.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>();
+        using var client = server is Microsoft.AspNetCore.TestHost.TestServer memory ? memory.CreateClient() : new HttpClient
+        {
+            BaseAddress = new Uri(server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First()),
+        };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var ready = await client.GetAsync("/health/ready");
+            if (ready.IsSuccessStatusCode) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"/health/ready still answers {(int)ready.StatusCode} after 60 s");
+            await Task.Delay(10);
+        }
     }
 
     public async Task<JsonObject> GetJson(string url)
