@@ -1,11 +1,10 @@
 using System.Buffers;
-using System.Buffers.Text;
+using System.Text.Unicode;
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.AspNetCore.OData.Query.Wrapper;
 using Microsoft.OData.UriParser;
@@ -146,14 +145,18 @@ public sealed class CsvEntityWriter
         return row;
     }
 
-    /// <summary>One column: its name and how a row's value is written.</summary>
-    private abstract class CsvColumn(string name)
+    /// <summary>
+    /// One column: its name, and how a row's value is written as a CSV field or put as a typed cell, each compiled once per
+    /// property into one delegate that reads the value and calls the buffer's or the sink's method for its type (no boxing,
+    /// no type tests per cell).
+    /// </summary>
+    private sealed class CsvColumn(string name, Action<object, CsvBuffer> write, Action<object, ICellSink> put)
     {
         public string Name { get; } = name;
 
-        public abstract void Write(object row, CsvBuffer buffer);
+        public Action<object, CsvBuffer> Write { get; } = write;
 
-        public abstract void Put(object row, ICellSink cells);
+        public Action<object, ICellSink> Put { get; } = put;
 
         // The columns of a selection over entities of `type`: its $select (or every structural property), then each single-valued expansion's, prefixed.
         public static IEnumerable<CsvColumn> Of(Type type, SelectExpandClause? selection)
@@ -170,8 +173,17 @@ public sealed class CsvEntityWriter
                 if (type.GetProperty(navigation.Name) is not { } property) continue;
                 var navigate = Navigators.GetOrAdd(property, p => Navigator(type, p));
                 foreach (var inner in Of(property.PropertyType, expanded.SelectAndExpand))
-                    yield return new NestedColumn(navigation.Name + "/" + inner.Name, navigate, inner);
+                    yield return inner.Under(navigation.Name, navigate);
             }
+        }
+
+        // This column of the entity a row's navigation holds; empty where it holds none.
+        private CsvColumn Under(string navigation, Func<object, object?> navigate)
+        {
+            var (write, put) = (Write, Put);
+            return new CsvColumn(navigation + "/" + Name,
+                (row, buffer) => { if (navigate(row) is { } target) write(target, buffer); },
+                (row, cells) => { if (navigate(row) is { } target) put(target, cells); else cells.Empty(); });
         }
 
         // Compiled once per navigation property: a column plan is built for every CSV request (and sized before it runs).
@@ -186,76 +198,52 @@ public sealed class CsvEntityWriter
 
         // The columns CsvTable takes, in its order; an enum's column is the text of its names.
         public static CsvColumn[] Structural(Type type) =>
-            [.. CsvTable.ColumnProperties(type)
-                .Select(p => (CsvColumn)Activator.CreateInstance(typeof(CsvColumn<>).MakeGenericType(IsEnum(p.PropertyType) ? typeof(string) : p.PropertyType), p.Name, Getter(type, p))!)];
+            [.. CsvTable.ColumnProperties(type).Select(p => new CsvColumn(p.Name, Compile<CsvBuffer>(type, p, Field), Compile<ICellSink>(type, p, Cell)))];
 
-        private static bool IsEnum(Type type) => (Nullable.GetUnderlyingType(type) ?? type).IsEnum;
-
-        // (object row) => ((T)row).Property, typed, so that a number is read without boxing; an enum read as its name
-        // (EnumNames: as CsvTable formats it, without a box and a new string a cell).
-        private static Delegate Getter(Type type, PropertyInfo property)
+        // (object row, TSink sink) => <what `call` makes of sink and ((T)row).Property>; a null of a nullable value type is
+        // nothing in a CSV field and an empty cell.
+        private static Action<object, TSink> Compile<TSink>(Type type, PropertyInfo property, Func<Expression, Expression, Expression> call)
         {
-            var row = Expression.Parameter(typeof(object));
+            var row = Expression.Parameter(typeof(object), "row");
+            var sink = Expression.Parameter(typeof(TSink), "sink");
             Expression value = Expression.Property(Expression.Convert(row, type), property);
-            if (IsEnum(property.PropertyType))
-            {
-                var nullable = Nullable.GetUnderlyingType(property.PropertyType) is not null;
-                var member = nullable ? Expression.Property(value, "Value") : value;
-                var named = Expression.Call(typeof(EnumNames<>).MakeGenericType(member.Type).GetMethod(nameof(EnumNames<DayOfWeek>.Of))!, member);
-                value = nullable ? Expression.Condition(Expression.Property(value, "HasValue"), named, Expression.Constant(null, typeof(string))) : named;
-            }
-            return Expression.Lambda(typeof(Func<,>).MakeGenericType(typeof(object), value.Type), value, row).Compile();
-        }
-    }
-
-    /// <summary>A column of the entity a row's navigation holds; empty where it holds none.</summary>
-    private sealed class NestedColumn(string name, Func<object, object?> navigate, CsvColumn inner) : CsvColumn(name)
-    {
-        public override void Write(object row, CsvBuffer buffer)
-        {
-            if (navigate(row) is { } target) inner.Write(target, buffer);
+            var body = Nullable.GetUnderlyingType(value.Type) is null ? call(sink, value)
+                : Expression.Condition(Expression.Property(value, "HasValue"), call(sink, Expression.Property(value, "Value")),
+                    typeof(TSink) == typeof(ICellSink) ? Expression.Call(sink, nameof(ICellSink.Empty), null) : Expression.Empty(), typeof(void));
+            return Expression.Lambda<Action<object, TSink>>(body, row, sink).Compile();
         }
 
-        public override void Put(object row, ICellSink cells)
+        // A value (never a nullable value type) as its CSV field: numbers, booleans and dates by hand, an enum as its name,
+        // the rarer types as CsvTable formats them.
+        private static Expression Field(Expression buffer, Expression value) => value.Type switch
         {
-            if (navigate(row) is { } target) inner.Put(target, cells);
-            else cells.Empty();
-        }
-    }
+            var t when t == typeof(int) => Expression.Call(buffer, nameof(CsvBuffer.Number), [t], value),
+            var t when t == typeof(decimal) => Expression.Call(buffer, nameof(CsvBuffer.Decimal), null, value),
+            var t when t == typeof(bool) => Expression.Call(buffer, nameof(CsvBuffer.Boolean), null, value),
+            var t when t == typeof(DateOnly) => Expression.Call(buffer, nameof(CsvBuffer.Date), null, value),
+            _ => Expression.Call(buffer, nameof(CsvBuffer.Text), null, Text(value)),
+        };
 
-    private sealed class CsvColumn<TValue>(string name, Func<object, TValue> get) : CsvColumn(name)
-    {
-        // The type tests are constants to the JIT for value types: each column compiles to its own case.
-        public override void Write(object row, CsvBuffer buffer)
+        // Text stays text (a published "8.700" is not the number 8.7); numbers, booleans and dates keep their type.
+        private static Expression Cell(Expression cells, Expression value) => value.Type switch
         {
-            var value = get(row);
-            if (typeof(TValue) == typeof(int)) buffer.Number(Unsafe.As<TValue, int>(ref value));
-            else if (typeof(TValue) == typeof(int?)) { if (Unsafe.As<TValue, int?>(ref value) is { } number) buffer.Number(number); }
-            else if (typeof(TValue) == typeof(decimal)) buffer.Decimal(Unsafe.As<TValue, decimal>(ref value));
-            else if (typeof(TValue) == typeof(decimal?)) { if (Unsafe.As<TValue, decimal?>(ref value) is { } number) buffer.Decimal(number); }
-            else if (typeof(TValue) == typeof(string)) buffer.Text((string?)(object?)value);
-            else if (typeof(TValue) == typeof(bool)) buffer.Append(Unsafe.As<TValue, bool>(ref value) ? "true"u8 : "false"u8);
-            else if (typeof(TValue) == typeof(bool?)) { if (Unsafe.As<TValue, bool?>(ref value) is { } flag) buffer.Append(flag ? "true"u8 : "false"u8); }
-            else if (typeof(TValue) == typeof(DateOnly)) buffer.Date(Unsafe.As<TValue, DateOnly>(ref value));
-            else if (typeof(TValue) == typeof(DateOnly?)) { if (Unsafe.As<TValue, DateOnly?>(ref value) is { } date) buffer.Date(date); }
-            else buffer.Text(CsvTable.Format(value));   // the rarer types as CsvTable formats them
-        }
+            var t when t == typeof(int) || t == typeof(decimal) => Expression.Call(cells, nameof(ICellSink.Number), null, value),
+            var t when t == typeof(bool) => Expression.Call(cells, nameof(ICellSink.Boolean), null, value),
+            var t when t == typeof(DateOnly) => Expression.Call(cells, nameof(ICellSink.Date), null, value),
+            _ => Expression.Call(typeof(CsvColumn), nameof(PutText), null, cells, Text(value)),
+        };
 
-        // Text stays text (a published "8.700" is not the number 8.7); numbers, booleans and dates keep their type; null is an empty cell.
-        public override void Put(object row, ICellSink cells)
+        // A value as text: a string as it is, an enum's name (EnumNames: without a box and a new string a cell), anything else as CsvTable formats it.
+        private static Expression Text(Expression value) =>
+            value.Type == typeof(string) ? value
+            : value.Type.IsEnum ? Expression.Call(typeof(EnumNames<>).MakeGenericType(value.Type).GetMethod(nameof(EnumNames<DayOfWeek>.Of))!, value)
+            : Expression.Call(typeof(CsvTable), nameof(CsvTable.Format), null, Expression.Convert(value, typeof(object)));
+
+        // Strings, enum names and lists joined by ";", as in the CSV; an empty one is an empty cell.
+        private static void PutText(ICellSink cells, string? text)
         {
-            var value = get(row);
-            if (typeof(TValue) == typeof(int)) cells.Number(Unsafe.As<TValue, int>(ref value));
-            else if (typeof(TValue) == typeof(int?)) { if (Unsafe.As<TValue, int?>(ref value) is { } number) cells.Number(number); else cells.Empty(); }
-            else if (typeof(TValue) == typeof(decimal)) cells.Number(Unsafe.As<TValue, decimal>(ref value));
-            else if (typeof(TValue) == typeof(decimal?)) { if (Unsafe.As<TValue, decimal?>(ref value) is { } number) cells.Number(number); else cells.Empty(); }
-            else if (typeof(TValue) == typeof(bool)) cells.Boolean(Unsafe.As<TValue, bool>(ref value));
-            else if (typeof(TValue) == typeof(bool?)) { if (Unsafe.As<TValue, bool?>(ref value) is { } flag) cells.Boolean(flag); else cells.Empty(); }
-            else if (typeof(TValue) == typeof(string)) { if ((string?)(object?)value is { Length: > 0 } text) cells.Text(text); else cells.Empty(); }
-            else if (typeof(TValue) == typeof(DateOnly)) cells.Date(Unsafe.As<TValue, DateOnly>(ref value));
-            else if (typeof(TValue) == typeof(DateOnly?)) { if (Unsafe.As<TValue, DateOnly?>(ref value) is { } date) cells.Date(date); else cells.Empty(); }
-            else if (CsvTable.Format(value) is { Length: > 0 } text) cells.Text(text);   // strings, enum names, lists joined by ";", as in the CSV
-            else cells.Empty();
+            if (string.IsNullOrEmpty(text)) cells.Empty();
+            else cells.Text(text);
         }
     }
 
@@ -276,6 +264,8 @@ public sealed class CsvEntityWriter
             Ensure(1);
             _bytes[Length++] = value;
         }
+
+        public void Boolean(bool value) => Append(value ? "true"u8 : "false"u8);
 
         public void Append(ReadOnlySpan<byte> bytes)
         {
@@ -302,54 +292,41 @@ public sealed class CsvEntityWriter
 
         /// <summary>
         /// A decimal as the invariant culture writes it (every digit of its scale: 6.50 stays "6.50"), by hand when its
-        /// digits fit in 63 bits, as published values do: the library's formatting was 40% of writing a CSV of targets.
+        /// digits fit in 64 bits, as published values do: its digits from the last, the point after the scale's.
         /// </summary>
         public void Decimal(decimal number)
         {
             Span<int> bits = stackalloc int[4];
             System.Decimal.GetBits(number, bits);
-            var (low, middle, high, flags) = ((uint)bits[0], (uint)bits[1], bits[2], bits[3]);
-            var scale = (flags >> 16) & 0xFF;
-            var digits = ((ulong)middle << 32) | low;
-            if (high != 0 || digits == 0 || digits > long.MaxValue || scale > 18)
+            var digits = ((ulong)(uint)bits[1] << 32) | (uint)bits[0];
+            var scale = (bits[3] >> 16) & 0xFF;
+            if (bits[2] != 0 || digits == 0 || scale > 19)
             {
                 Number(number);
                 return;
             }
-            Ensure(64);
-            var span = _bytes.AsSpan(Length);
-            var at = 0;
-            if (flags < 0) span[at++] = (byte)'-';
-            var unit = Pow10[scale];
-            Utf8Formatter.TryFormat(digits / unit, span[at..], out var written);
-            at += written;
-            if (scale > 0)
-            {
-                span[at++] = (byte)'.';
-                var fraction = digits % unit;
-                for (var i = at + scale - 1; i >= at; i--, fraction /= 10) span[i] = (byte)('0' + (int)(fraction % 10));
-                at += scale;
-            }
-            Length += at;
-        }
-
-        private static readonly ulong[] Pow10 = Powers();
-
-        private static ulong[] Powers()
-        {
-            var powers = new ulong[19];
-            powers[0] = 1;
-            for (var i = 1; i < powers.Length; i++) powers[i] = powers[i - 1] * 10;
-            return powers;
+            Span<byte> text = stackalloc byte[24];   // 20 digits, a leading zero, the point and the sign
+            var at = text.Length;
+            for (var i = 0; i < scale; i++, digits /= 10) text[--at] = (byte)('0' + (int)(digits % 10));
+            if (scale > 0) text[--at] = (byte)'.';
+            do text[--at] = (byte)('0' + (int)(digits % 10));
+            while ((digits /= 10) != 0);
+            if (bits[3] < 0) text[--at] = (byte)'-';
+            Append(text[at..]);
         }
 
         /// <summary>A field, quoted as RFC 4180 says when it holds a comma, a quote or a line break, or starts or ends with a space.</summary>
         public void Text(string? text)
         {
             if (string.IsNullOrEmpty(text)) return;
-            if (!CsvTable.NeedsQuotes(text))
+            // Encoded first, then looked at as bytes: a comma, a quote, a line break or a space is one byte in UTF-8 and never
+            // part of another character's, so the field's bytes tell whether it needs quotes in one pass over what was written.
+            Ensure(Encoding.UTF8.GetMaxByteCount(text.Length));
+            Utf8.FromUtf16(text, _bytes.AsSpan(Length), out _, out var written);
+            var field = _bytes.AsSpan(Length, written);
+            if (field.IndexOfAny(Special) < 0 && field[0] != (byte)' ' && field[^1] != (byte)' ')
             {
-                Encode(text);
+                Length += written;
                 return;
             }
             Append((byte)'"');
@@ -363,6 +340,9 @@ public sealed class CsvEntityWriter
             Encode(rest);
             Append((byte)'"');
         }
+
+        // What makes a field quoted (besides a space at either end), as CsvTable.NeedsQuotes has it.
+        private static readonly SearchValues<byte> Special = SearchValues.Create(",\"\r\n"u8);
 
         private void Encode(ReadOnlySpan<char> text)
         {

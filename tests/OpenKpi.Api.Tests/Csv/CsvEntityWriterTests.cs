@@ -45,7 +45,16 @@ public sealed class CsvEntityWriterTests(KpiApplication app)
             0.000000000000000001m, -0.0000000000000000001m, 9223372036854775807m, 9223372036854775808m, 18446744073709551615m,
             18446744073709551616m, 1844674407370955161.5m, decimal.MaxValue, decimal.MinValue, 1234567890.12345m, 79228162514264337593543950.335m,
         ];
-        var rows = values.Select(v => new Amounts(v, -v)).ToList();
+        // And generated ones: every scale, digits of every length up to 96 bits, both signs.
+        var random = new Random(20261203);
+        var generated = Enumerable.Range(0, 5000).Select(_ =>
+        {
+            var bits = random.Next(1, 97);
+            var (low, middle, high) = (random.Next(), bits > 32 ? random.Next() : 0, bits > 64 ? random.Next() : 0);
+            var mask = bits switch { < 32 => (1 << bits) - 1, _ => -1 };
+            return new decimal(bits <= 32 ? low & mask : low, bits <= 32 ? 0 : middle, high, random.Next(2) == 0, (byte)random.Next(0, 29));
+        });
+        var rows = values.Concat(generated).Select(v => new Amounts(v, -v)).ToList();
 
         Assert.Equal(TextWriterBytes(rows), ByteWriterBytes(rows));
         Assert.Contains("\r\n6.50,-6.50\r\n", Encoding.UTF8.GetString(ByteWriterBytes(rows)));
