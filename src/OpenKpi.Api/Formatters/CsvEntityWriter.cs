@@ -319,12 +319,10 @@ public sealed class CsvEntityWriter
         public void Text(string? text)
         {
             if (string.IsNullOrEmpty(text)) return;
-            // Encoded first, then looked at as bytes: a comma, a quote, a line break or a space is one byte in UTF-8 and never
-            // part of another character's, so the field's bytes tell whether it needs quotes in one pass over what was written.
+            // Encoded first, then its bytes looked at once for what needs quotes.
             Ensure(Encoding.UTF8.GetMaxByteCount(text.Length));
             Utf8.FromUtf16(text, _bytes.AsSpan(Length), out _, out var written);
-            var field = _bytes.AsSpan(Length, written);
-            if (field.IndexOfAny(Special) < 0 && field[0] != (byte)' ' && field[^1] != (byte)' ')
+            if (!CsvTable.NeedsQuotes(_bytes.AsSpan(Length, written)))
             {
                 Length += written;
                 return;
@@ -340,9 +338,6 @@ public sealed class CsvEntityWriter
             Encode(rest);
             Append((byte)'"');
         }
-
-        // What makes a field quoted (besides a space at either end), as CsvTable.NeedsQuotes has it.
-        private static readonly SearchValues<byte> Special = SearchValues.Create(",\"\r\n"u8);
 
         private void Encode(ReadOnlySpan<char> text)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Reflection;
 
@@ -29,11 +30,14 @@ public static class CsvTable
         _ => value.ToString() ?? "",
     };
 
-    private static string Quote(string field) =>
-        NeedsQuotes(field) ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+    /// <summary>
+    /// RFC 4180: a field with a comma, a quote or a line break is quoted; so is one that starts or ends with a space, which
+    /// spreadsheets trim. Read from the field's UTF-8 bytes: each of these characters is one byte there and never part of
+    /// another character's.
+    /// </summary>
+    internal static bool NeedsQuotes(ReadOnlySpan<byte> utf8) =>
+        utf8.IndexOfAny(Special) >= 0 || utf8.StartsWith((byte)' ') || utf8.EndsWith((byte)' ');
 
-    /// <summary>RFC 4180: a field with a comma, a quote or a line break is quoted; so is one that starts or ends with a space, which spreadsheets trim.</summary>
-    internal static bool NeedsQuotes(string field) =>
-        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 || field.StartsWith(' ') || field.EndsWith(' ');
+    private static readonly SearchValues<byte> Special = SearchValues.Create(",\"\r\n"u8);
 
 }
