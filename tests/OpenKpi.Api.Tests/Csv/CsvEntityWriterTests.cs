@@ -60,6 +60,27 @@ public sealed class CsvEntityWriterTests(KpiApplication app)
         Assert.Contains("\r\n6.50,-6.50\r\n", Encoding.UTF8.GetString(ByteWriterBytes(rows)));
     }
 
+    public sealed record Texts(string? First, string? Second, string? Third);
+
+    [Fact]
+    public void GeneratedTextFieldsAreWrittenAsTheReferenceWritesThem()
+    {
+        // Fields of the characters that decide quoting (comma, quote, line breaks, spaces at either end) among Vietnamese
+        // letters, a character outside the BMP and a lone surrogate, of every length from empty to more than the writer's buffer.
+        string[] pieces = [",", "\"", "\r", "\n", "\r\n", " ", "a", "ệ", "Đ", "6,5", "😀", "\ud800", "x\"y", ";"];
+        var random = new Random(20261204);
+        string Field() => random.Next(8) switch
+        {
+            0 => null!,
+            1 => "",
+            7 => string.Concat(Enumerable.Range(0, random.Next(1, 9000)).Select(_ => pieces[random.Next(pieces.Length)])),
+            _ => string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Length)])),
+        };
+        var rows = Enumerable.Range(0, 3000).Select(_ => new Texts(Field(), Field(), Field())).ToList();
+
+        Assert.Equal(TextWriterBytes(rows), ByteWriterBytes(rows));
+    }
+
     [Fact]
     public void EverySetOfTheSeedsIsWrittenAsTheReferenceWritesIt()
     {
