@@ -87,7 +87,9 @@ public sealed class QueryPlan
             var search = KpiSearchBinder.Parse(clause);
             var index = SearchIndex(catalogue, queryable.ElementType);
             var whole = SnapshotQueryExtensions.SourceOf(queryable) is { } source && index.Covers(source);
-            queryable = SnapshotQueryExtensions.Over(queryable, index.Find(search, exactFirst: options.OrderBy is null, whole ? null : queryable));
+            var found = index.Find(search, exactFirst: options.OrderBy is null, whole ? null : queryable);
+            request.HttpContext.Response.RegisterForDispose(found);   // its bitsets back to their pool once the answer is written
+            queryable = SnapshotQueryExtensions.Over(queryable, found);
             skipped |= AllowedQueryOptions.Search;
         }
         // A table is written from whole entities, with the columns its $select/$expand names; never paged.

@@ -31,12 +31,49 @@ public static class SearchDocuments
         Words(fold ? VietnameseText.Fold(text).Replace('y', 'i') : VietnameseText.Canonical(text));
 
     /// <summary>True when <paramref name="term"/> (normalised) starts a run of the words of <paramref name="words"/>.</summary>
-    public static bool StartsWords(string words, string term)
+    public static bool StartsWords(ReadOnlySpan<char> words, string term)
     {
         if (term.Length == 0) return false;
-        for (var at = words.IndexOf(term, StringComparison.Ordinal); at >= 0; at = words.IndexOf(term, at + 1, StringComparison.Ordinal))
+        for (var from = 0; from < words.Length;)
+        {
+            var at = words[from..].IndexOf(term, StringComparison.Ordinal);
+            if (at < 0) return false;
+            at += from;
             if (at == 0 || words[at - 1] == ' ') return true;
+            from = at + 1;
+        }
         return false;
+    }
+
+    /// <summary>
+    /// <see cref="Text"/> of one entity after another, for the phrase checks of one search: each field is normalised on its
+    /// own (the same words, since normalising never joins characters across the space between fields) and kept in a small
+    /// table by its text, so that labels, values and names, which repeat across provinces and years, are normalised once
+    /// rather than once per entity. The table is a fixed number of slots, a field replacing whichever it falls on: a field
+    /// seen once (an entity's id) costs no memory beyond its slot.
+    /// </summary>
+    public sealed class Texts(bool fold)
+    {
+        private const int Slots = 4096;
+        private readonly (string? Field, string Words)[] _slots = new (string?, string)[Slots];
+        private char[] _text = new char[512];
+
+        public ReadOnlySpan<char> Of(object entity)
+        {
+            var length = 0;
+            foreach (var field in FieldsOf(entity))
+            {
+                ref var slot = ref _slots[StringComparer.Ordinal.GetHashCode(field) & (Slots - 1)];
+                if (!string.Equals(slot.Field, field, StringComparison.Ordinal)) slot = (field, Normalise(field, fold));
+                var words = slot.Words;
+                if (words.Length == 0) continue;
+                if (_text.Length < length + words.Length + 1) Array.Resize(ref _text, Math.Max(_text.Length * 2, length + words.Length + 1));
+                if (length > 0) _text[length++] = ' ';
+                words.CopyTo(_text.AsSpan(length));
+                length += words.Length;
+            }
+            return _text.AsSpan(0, length);
+        }
     }
 
     /// <summary>The texts of an entity a search looks in; its document is their words, in this order.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 
 namespace OpenKpi.Domain.Text;
@@ -18,6 +19,7 @@ public sealed class SearchIndex<T> : ISearchIndex where T : class
     public SearchIndex(IReadOnlyList<T> entities)
     {
         _entities = entities;
+        _blocks = (entities.Count + 63) >> 6;
         _positions = new Dictionary<T, int>(entities.Count, ReferenceEqualityComparer.Instance);
         var folded = new WordsBuilder();
         var exact = new WordsBuilder();
@@ -35,32 +37,63 @@ public sealed class SearchIndex<T> : ISearchIndex where T : class
                 exact.Add(words.Exact, i);
             }
         }
-        _folded = folded.Build(Blocks);
-        _exact = exact.Build(Blocks);
+        _folded = folded.Build(_blocks);
+        _exact = exact.Build(_blocks);
     }
 
     public int Count => _entities.Count;
 
     public bool Covers(object collection) => ReferenceEquals(collection, _entities);
 
-    System.Collections.IEnumerable ISearchIndex.Find(SearchQuery query, bool exactFirst, System.Collections.IEnumerable? within) =>
+    IFound ISearchIndex.Find(SearchQuery query, bool exactFirst, System.Collections.IEnumerable? within) =>
         Find(query, exactFirst, within?.Cast<T>());
 
     /// <summary>
     /// The entities that match, in the collection's order, or in <paramref name="within"/>'s when a query
     /// reaches only some of them (a navigation); with <paramref name="exactFirst"/>, those whose words also
     /// agree with the terms' marks as typed come first ("má" before "mà"), the order kept otherwise.
+    /// Read from bitsets as the caller pages through them; disposing the result gives the bitsets back to the pool they
+    /// came from (a bit per entity: 125 KB each at a million targets, allocated and cleared anew by every search before).
     /// </summary>
-    public IEnumerable<T> Find(SearchQuery query, bool exactFirst, IEnumerable<T>? within = null)
+    public Found Find(SearchQuery query, bool exactFirst, IEnumerable<T>? within = null)
     {
         var matches = Evaluate(query);
         var exact = exactFirst ? query.PositiveTerms().Select(t => Term(t.Text, _exact, fold: false, within: matches)).ToArray() : [];
-        return Matches(matches, exact, within);
+        return new Found(this, matches, exact, within);
     }
 
-    // Read from the bitsets as the caller pages through them (nothing as large as the matches is built):
-    // ranks (terms matched as typed, a small count) from the highest, each in the collection's or within's order.
-    private IEnumerable<T> Matches(ulong[] matches, ulong[][] exact, IEnumerable<T>? within)
+    /// <summary>What a search found: enumerable as often as needed until it is disposed, after which its bitsets are another search's.</summary>
+    public sealed class Found : IEnumerable<T>, IFound
+    {
+        private readonly SearchIndex<T> _index;
+        private readonly ulong[] _matches;
+        private readonly ulong[][] _exact;
+        private readonly IEnumerable<T>? _within;
+        private int _disposed;
+
+        internal Found(SearchIndex<T> index, ulong[] matches, ulong[][] exact, IEnumerable<T>? within) =>
+            (_index, _matches, _exact, _within) = (index, matches, exact, within);
+
+        public IEnumerator<T> GetEnumerator()
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            return _index.Matches(this, _matches, _exact, _within).GetEnumerator();
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            Free(_matches);
+            foreach (var bits in _exact) Free(bits);
+        }
+    }
+
+    // Ranks (terms matched as typed, a small count) from the highest, each in the collection's or within's order.
+    private IEnumerable<T> Matches(Found found, ulong[] matches, ulong[][] exact, IEnumerable<T>? within)
     {
         for (var rank = exact.Length; rank >= 0; rank--)
         {
@@ -69,6 +102,7 @@ public sealed class SearchIndex<T> : ISearchIndex where T : class
                 : within.Select(e => _positions.TryGetValue(e, out var p) ? p : -1).Where(p => p >= 0 && Has(matches, p));
             foreach (var position in positions)
             {
+                ObjectDisposedException.ThrowIf(found.IsDisposed, found);   // its bitsets may already be another search's
                 if (exact.Length == 0 || Rank(exact, position) == rank) yield return _entities[position];
             }
         }
@@ -84,10 +118,10 @@ public sealed class SearchIndex<T> : ISearchIndex where T : class
     private ulong[] Evaluate(SearchQuery query) => query switch
     {
         SearchQuery.Term term => Term(term.Text, _folded, fold: true),
-        SearchQuery.And and => Combine(Evaluate(and.Left), Evaluate(and.Right), (a, b) => a & b),
-        SearchQuery.Or or => Combine(Evaluate(or.Left), Evaluate(or.Right), (a, b) => a | b),
+        SearchQuery.And and => And(Evaluate(and.Left), Evaluate(and.Right), free: true),
+        SearchQuery.Or or => Or(Evaluate(or.Left), Evaluate(or.Right)),
         SearchQuery.Not not => Complement(Evaluate(not.Operand)),
-        _ => new ulong[Blocks],
+        _ => Rent(),
     };
 
     // A term's words: all but the last must be whole words, the last may be the start of one; a phrase
@@ -97,38 +131,62 @@ public sealed class SearchIndex<T> : ISearchIndex where T : class
     {
         var phrase = SearchDocuments.Normalise(text, fold);
         var parts = phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0) return new ulong[Blocks];
-        var bits = words.Starting(parts[^1], Blocks);
-        for (var i = 0; i < parts.Length - 1; i++) bits = Combine(bits, words.Exactly(parts[i], Blocks), (a, b) => a & b);
+        if (parts.Length == 0) return Rent();
+        var bits = words.Starting(parts[^1], Rent());
+        for (var i = 0; i < parts.Length - 1; i++) bits = And(bits, words.Exactly(parts[i], Rent()), free: true);
         if (parts.Length == 1) return bits;
-        if (within is not null) bits = Combine(bits, within, (a, b) => a & b);
+        if (within is not null) bits = And(bits, within, free: false);
+        var texts = new SearchDocuments.Texts(fold);
         foreach (var position in Positions(bits).ToList())
         {
-            if (!SearchDocuments.StartsWords(SearchDocuments.Text(_entities[position], fold), phrase)) bits[position >> 6] &= ~(1UL << position);
+            if (!SearchDocuments.StartsWords(texts.Of(_entities[position]), phrase)) bits[position >> 6] &= ~(1UL << position);
         }
         return bits;
     }
 
-    private int Blocks => (_entities.Count + 63) >> 6;
+    // Words of 64 entities in a bitset.
+    private readonly int _blocks;
+
+    // A bitset of _blocks words, all clear, from the shared pool: it may be longer, and only its first _blocks words are read.
+    private ulong[] Rent()
+    {
+        var bits = ArrayPool<ulong>.Shared.Rent(_blocks);
+        bits.AsSpan(0, _blocks).Clear();
+        return bits;
+    }
+
+    private static void Free(ulong[] bits) => ArrayPool<ulong>.Shared.Return(bits);
 
     private static bool Has(ulong[] bits, int position) => (bits[position >> 6] & (1UL << position)) != 0;
 
-    private static ulong[] Combine(ulong[] left, ulong[] right, Func<ulong, ulong, ulong> op)
+    // Into the left one, a word of 64 entities at a time; the right one back to the pool when it was only this combination's.
+    private ulong[] And(ulong[] left, ulong[] right, bool free)
     {
-        for (var i = 0; i < left.Length; i++) left[i] = op(left[i], right[i]);
+        Span<ulong> into = left.AsSpan(0, _blocks), from = right.AsSpan(0, _blocks);
+        for (var i = 0; i < into.Length; i++) into[i] &= from[i];
+        if (free) Free(right);
+        return left;
+    }
+
+    private ulong[] Or(ulong[] left, ulong[] right)
+    {
+        Span<ulong> into = left.AsSpan(0, _blocks), from = right.AsSpan(0, _blocks);
+        for (var i = 0; i < into.Length; i++) into[i] |= from[i];
+        Free(right);
         return left;
     }
 
     private ulong[] Complement(ulong[] bits)
     {
-        for (var i = 0; i < bits.Length; i++) bits[i] = ~bits[i];
-        if (_entities.Count % 64 is var rest and > 0) bits[^1] &= (1UL << rest) - 1;
+        var words = bits.AsSpan(0, _blocks);
+        for (var i = 0; i < words.Length; i++) words[i] = ~words[i];
+        if (_entities.Count % 64 is var rest and > 0) words[^1] &= (1UL << rest) - 1;
         return bits;
     }
 
-    private static IEnumerable<int> Positions(ulong[] bits)
+    private IEnumerable<int> Positions(ulong[] bits)
     {
-        for (var block = 0; block < bits.Length; block++)
+        for (var block = 0; block < _blocks; block++)
             for (var word = bits[block]; word != 0; word &= word - 1)
                 yield return (block << 6) + BitOperations.TrailingZeroCount(word);
     }
@@ -201,17 +259,16 @@ public sealed class SearchIndex<T> : ISearchIndex where T : class
             }
         }
 
-        public ulong[] Exactly(string word, int blocks)
+        // Into `bits`, clear.
+        public ulong[] Exactly(string word, ulong[] bits)
         {
-            var bits = new ulong[blocks];
             var at = Array.BinarySearch(_words, word, StringComparer.Ordinal);
             if (at >= 0) Set(bits, at);
             return bits;
         }
 
-        public ulong[] Starting(string prefix, int blocks)
+        public ulong[] Starting(string prefix, ulong[] bits)
         {
-            var bits = new ulong[blocks];
             var at = Array.BinarySearch(_words, prefix, StringComparer.Ordinal);
             for (var i = at >= 0 ? at : ~at; i < _words.Length && _words[i].StartsWith(prefix, StringComparison.Ordinal); i++) Set(bits, i);
             return bits;
@@ -220,7 +277,7 @@ public sealed class SearchIndex<T> : ISearchIndex where T : class
         private void Set(ulong[] bits, int word)
         {
             if (_dense[word] is { } dense)
-                for (var i = 0; i < bits.Length; i++) bits[i] |= dense[i];
+                for (var i = 0; i < dense.Length; i++) bits[i] |= dense[i];
             else Decode(bits, _positions[word]!);
         }
 
@@ -249,5 +306,9 @@ public interface ISearchIndex
     /// <summary>Whether the index holds exactly this collection (the entity set, not a navigation's part of it).</summary>
     bool Covers(object collection);
 
-    System.Collections.IEnumerable Find(SearchQuery query, bool exactFirst, System.Collections.IEnumerable? within);
+    /// <summary>The matches (see <see cref="SearchIndex{T}.Find"/>); disposing them gives their bitsets back to the pool.</summary>
+    IFound Find(SearchQuery query, bool exactFirst, System.Collections.IEnumerable? within);
 }
+
+/// <summary>A search's matches, enumerable until disposed.</summary>
+public interface IFound : System.Collections.IEnumerable, IDisposable;
