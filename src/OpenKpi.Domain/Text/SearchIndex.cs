@@ -71,8 +71,14 @@ public sealed class SearchIndex<T> : ISearchIndex where T : class
         private readonly IEnumerable<T>? _within;
         private int _disposed;
 
-        internal Found(SearchIndex<T> index, ulong[] matches, ulong[][] exact, IEnumerable<T>? within) =>
+        internal Found(SearchIndex<T> index, ulong[] matches, ulong[][] exact, IEnumerable<T>? within)
+        {
             (_index, _matches, _exact, _within) = (index, matches, exact, within);
+            foreach (var word in matches.AsSpan(0, index._blocks)) Count += BitOperations.PopCount(word);
+        }
+
+        /// <summary>How many entities of the set matched (of a navigation's part, at most that many).</summary>
+        public int Count { get; }
 
         public IEnumerator<T> GetEnumerator()
         {
@@ -311,4 +317,8 @@ public interface ISearchIndex
 }
 
 /// <summary>A search's matches, enumerable until disposed.</summary>
-public interface IFound : System.Collections.IEnumerable, IDisposable;
+public interface IFound : System.Collections.IEnumerable, IDisposable
+{
+    /// <summary>How many entities of the set matched (of a navigation's part, at most that many).</summary>
+    int Count { get; }
+}

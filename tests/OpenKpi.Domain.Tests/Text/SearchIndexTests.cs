@@ -47,7 +47,9 @@ public sealed class SearchIndexTests
             if (open.Count > 3 || random.Next(3) == 0)
             {
                 var (done, found) = open[random.Next(open.Count)];
-                Assert.Equal(Snapshot.Targets.Where(t => done.Matches(SearchDocuments.Of(t))).ToHashSet(), found.ToHashSet());
+                var expected = Snapshot.Targets.Where(t => done.Matches(SearchDocuments.Of(t))).ToHashSet();
+                Assert.Equal(expected, found.ToHashSet());
+                Assert.Equal(expected.Count, found.Count);
                 found.Dispose();
                 found.Dispose();
                 Assert.Throws<ObjectDisposedException>(() => found.First());
