@@ -58,8 +58,9 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
             throw new ODataException("odata.metadata=full is not offered for $apply results: they are groups, not entities, with no ids or links to describe. " +
                 "Use odata.metadata=minimal (the default) or none.");
         // The narrowed list's size is the cost estimate's rows, fast paths or not: the limits must refuse alike.
-        if (QueryCost.Check(queryOptions, plan.NarrowedRows ?? RowsOf(plan.Source, catalogue), csv, catalogue,
-                indexed: SnapshotQueryExtensions.SourceOf(plan.Source) is System.Collections.IList) >= QueryCost.CostlyMicroseconds
+        var source = SnapshotQueryExtensions.SourceOf(plan.Source);
+        if (QueryCost.Check(queryOptions, plan.NarrowedRows ?? RowsOf(source, plan.Source.ElementType, catalogue), csv, catalogue,
+                indexed: source is System.Collections.IList) >= QueryCost.CostlyMicroseconds
             && !queryOptions.Request.HttpContext.Items.ContainsKey(AdmittedKey))
             throw new CostlyQueryPending();   // applied again once it holds a permit of the costly limiter
         var paged = !csv && !delta;
@@ -83,13 +84,13 @@ public sealed class KpiQueryAttribute : EnableQueryAttribute
         }
     }
 
-    // The rows a query reads: the collection behind it when it is a snapshot list, else the whole entity set.
-    // The rows the rest of the query reads: a list's, a search's matches (the index has been read by then), or the whole set's.
-    private static int RowsOf(IQueryable queryable, CatalogueSnapshot catalogue) => SnapshotQueryExtensions.SourceOf(queryable) switch
+    // The rows the rest of the query reads, from the collection behind it: a snapshot list's, a search's matches (the index has
+    // been read by then), or else the whole entity set's.
+    private static int RowsOf(object? source, Type elementType, CatalogueSnapshot catalogue) => source switch
     {
         OpenKpi.Domain.Text.IFound found => found.Count,
-        System.Collections.ICollection source => source.Count,
-        _ => catalogue.EntitiesOf(queryable.ElementType).Count,
+        System.Collections.ICollection list => list.Count,
+        _ => catalogue.EntitiesOf(elementType).Count,
     };
 
     // The library rejects a query in OnActionExecuting (parsing, limits) or in OnActionExecuted (applying it).

@@ -82,7 +82,7 @@ public sealed class SearchIndex<T> : ISearchIndex where T : class
 
         public IEnumerator<T> GetEnumerator()
         {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             return _index.Matches(this, _matches, _exact, _within).GetEnumerator();
         }
 
